@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Rewarm",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "rewarm", targets: ["rewarm"]),
+        .library(name: "RewarmEngine", targets: ["RewarmEngine"]),
+        .library(name: "RewarmLab", targets: ["RewarmLab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // MARK: C shim
+        .systemLibrary(
+            name: "COpenBLAS",
+            path: "Sources/COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // MARK: Engine: kernels, model, training, data, checkpoints. No SQLite, no printing.
+        .target(
+            name: "RewarmEngine",
+            dependencies: ["COpenBLAS", .product(name: "Yams", package: "Yams")],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        // MARK: Lab: sweeps, store, analysis, reports (imports the engine, never the reverse).
+        .target(
+            name: "RewarmLab",
+            dependencies: ["RewarmEngine", .product(name: "Yams", package: "Yams")]
+        ),
+        // MARK: CLI
+        .executableTarget(
+            name: "rewarm",
+            dependencies: [
+                "RewarmEngine", "RewarmLab",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // MARK: Tests
+        .testTarget(name: "RewarmEngineTests", dependencies: ["RewarmEngine"]),
+        .testTarget(name: "RewarmLabTests", dependencies: ["RewarmLab"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+// RewarmLab: sweeps, results store, analysis and reports, built on RewarmEngine.
+import RewarmEngine
