@@ -1,0 +1,32 @@
+import COpenBLAS
+import Foundation
+
+/// Thin, row-major wrappers over OpenBLAS `cblas_sgemm`: the only matrix-product entry point of
+/// the engine. Every kernel that multiplies matrices goes through `sgemm`, so a profile shows
+/// BLAS time in one place.
+public enum BLAS {
+    /// C (M, N) = alpha * op(A) @ op(B) + beta * C, all row-major.
+    /// op(A) is (M, K): A is (M, K) with leading dimension lda, or (K, M) when `transA`.
+    /// op(B) is (K, N): B is (K, N) with leading dimension ldb, or (N, K) when `transB`.
+    @inline(__always)
+    public static func sgemm(
+        transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
+        alpha: Float, _ A: UnsafePointer<Float>, lda: Int,
+        _ B: UnsafePointer<Float>, ldb: Int,
+        beta: Float, _ C: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+            Int32(M), Int32(N), Int32(K), alpha, A, Int32(lda), B, Int32(ldb), beta, C, Int32(ldc))
+    }
+
+    /// Number of threads OpenBLAS uses for one product (set once per process by the trainer).
+    public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
+
+    /// The kernel family OpenBLAS picked when it loaded (e.g. "Haswell", "SkylakeX", "Prescott");
+    /// it follows `OPENBLAS_CORETYPE` when that variable is set.
+    public static var coreName: String {
+        guard let p = openblas_get_corename() else { return "unknown" }
+        return String(cString: p).trimmingCharacters(in: .whitespaces)
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// SwiGLU gating (Shazeer 2020, "GLU Variants Improve Transformer"), the Llama MLP's middle:
+/// out = silu(gate) * up, silu(g) = g * sigmoid(g). out, gate, up: (N, F) as `count` floats.
+public func swigluForward(
+    _ out: UnsafeMutablePointer<Float>, _ gate: UnsafePointer<Float>, _ up: UnsafePointer<Float>,
+    count: Int
+) {
+    for i in 0..<count {
+        let g = gate[i]
+        out[i] = g / (1 + Foundation.exp(-g)) * up[i]
+    }
+}
+
+/// Backward of `swigluForward`, accumulating, with s = sigmoid(g):
+/// dgate += dout * up * s * (1 + g * (1 - s));  dup += dout * g * s.
+public func swigluBackward(
+    _ dgate: UnsafeMutablePointer<Float>, _ dup: UnsafeMutablePointer<Float>,
+    _ dout: UnsafePointer<Float>, _ gate: UnsafePointer<Float>, _ up: UnsafePointer<Float>,
+    count: Int
+) {
+    for i in 0..<count {
+        let g = gate[i]
+        let s = 1 / (1 + Foundation.exp(-g))
+        let d = dout[i]
+        dgate[i] += d * up[i] * s * (1 + g * (1 - s))
+        dup[i] += d * g * s
+    }
+}
