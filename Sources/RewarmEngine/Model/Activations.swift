@@ -1,0 +1,91 @@
+/// Forward activations of one layer for a batch of N = B*T positions, views into one slab.
+struct LayerActivations {
+    var ln1: UnsafeMutablePointer<Float>       // (N, C) input_layernorm output
+    var ln1Rstd: UnsafeMutablePointer<Float>   // (N)
+    var q: UnsafeMutablePointer<Float>         // (N, C) after rotary
+    var k: UnsafeMutablePointer<Float>         // (N, C) after rotary
+    var v: UnsafeMutablePointer<Float>         // (N, C)
+    var att: UnsafeMutablePointer<Float>       // (B, NH, T, T) attention probabilities
+    var atty: UnsafeMutablePointer<Float>      // (N, C) attention output before o_proj
+    var resAtt: UnsafeMutablePointer<Float>    // (N, C) residual after attention
+    var ln2: UnsafeMutablePointer<Float>       // (N, C) post_attention_layernorm output
+    var ln2Rstd: UnsafeMutablePointer<Float>   // (N)
+    var gate: UnsafeMutablePointer<Float>      // (N, F)
+    var up: UnsafeMutablePointer<Float>        // (N, F)
+    var h: UnsafeMutablePointer<Float>         // (N, F) silu(gate) * up
+    /// Per LoRA target module: t = x_drop A^T (N, r), and x_drop (N, in) when dropout > 0.
+    var loraT: [String: UnsafeMutablePointer<Float>]
+    var loraX: [String: UnsafeMutablePointer<Float>]
+}
+
+/// All activations of a forward pass at batch capacity B x T, plus the backward's scratch,
+/// carved from one allocation (llm.c's activation slab).
+final class Activations {
+    let B: Int, T: Int
+    let residual: [UnsafeMutablePointer<Float>]   // L + 1 of (N, C): embedding output, each layer's output
+    let layers: [LayerActivations]
+    let lnf: UnsafeMutablePointer<Float>          // (N, C)
+    let lnfRstd: UnsafeMutablePointer<Float>      // (N)
+    let logits: UnsafeMutablePointer<Float>       // (N, V): logits, then probabilities, then dlogits
+    let losses: UnsafeMutablePointer<Float>       // (N)
+    // Backward scratch, reused layer after layer.
+    let dres: UnsafeMutablePointer<Float>         // (N, C) gradient of the residual stream
+    let dln: UnsafeMutablePointer<Float>          // (N, C)
+    let dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>  // (N, C)
+    let dqPre: UnsafeMutablePointer<Float>, dkPre: UnsafeMutablePointer<Float>  // (N, C) before rotary
+    let datty: UnsafeMutablePointer<Float>        // (N, C)
+    let dgate: UnsafeMutablePointer<Float>, dup: UnsafeMutablePointer<Float>, dh: UnsafeMutablePointer<Float>  // (N, F)
+    let dP: UnsafeMutablePointer<Float>           // (T, T)
+    let loraDt: UnsafeMutablePointer<Float>       // (N, r)
+    let loraDx: UnsafeMutablePointer<Float>       // (N, max(C, F)) gradient of x_drop
+    let floatCount: Int
+    private let slab: UnsafeMutablePointer<Float>
+
+    init(config c: ModelConfig, B: Int, T: Int, lora: LoRASettings?) {
+        self.B = B
+        self.T = T
+        let N = B * T, C = c.hiddenSize, F = c.intermediateSize, V = c.vocabSize, NH = c.numAttentionHeads
+        let L = c.numHiddenLayers
+        let r = lora?.rank ?? 0
+        let dropout = (lora?.dropout ?? 0) > 0
+        let targets = lora?.targets ?? []
+        var loraPerLayer = 0
+        for m in targets {
+            loraPerLayer += N * r
+            if dropout { loraPerLayer += N * WeightNames.linearShape(m, c).inFeatures }
+        }
+        let perLayer = 7 * N * C + 2 * N + B * NH * T * T + 3 * N * F + loraPerLayer
+        let total = (L + 1) * N * C + L * perLayer + N * C + N + N * V + N
+            + 8 * N * C + 3 * N * F + T * T + N * r + N * max(C, F)
+        floatCount = total
+        slab = .allocate(capacity: total)
+        slab.initialize(repeating: 0, count: total)
+        var cursor = slab
+        func take(_ n: Int) -> UnsafeMutablePointer<Float> {
+            defer { cursor += n }
+            return cursor
+        }
+        residual = (0...L).map { _ in take(N * C) }
+        var layers: [LayerActivations] = []
+        for _ in 0..<L {
+            var la = LayerActivations(
+                ln1: take(N * C), ln1Rstd: take(N), q: take(N * C), k: take(N * C), v: take(N * C),
+                att: take(B * NH * T * T), atty: take(N * C), resAtt: take(N * C), ln2: take(N * C),
+                ln2Rstd: take(N), gate: take(N * F), up: take(N * F), h: take(N * F), loraT: [:], loraX: [:])
+            for m in targets {
+                la.loraT[m] = take(N * r)
+                if dropout { la.loraX[m] = take(N * WeightNames.linearShape(m, c).inFeatures) }
+            }
+            layers.append(la)
+        }
+        self.layers = layers
+        lnf = take(N * C); lnfRstd = take(N); logits = take(N * V); losses = take(N)
+        dres = take(N * C); dln = take(N * C); dq = take(N * C); dk = take(N * C); dv = take(N * C)
+        dqPre = take(N * C); dkPre = take(N * C); datty = take(N * C)
+        dgate = take(N * F); dup = take(N * F); dh = take(N * F)
+        dP = take(T * T); loraDt = take(N * r); loraDx = take(N * max(C, F))
+        precondition(cursor - slab == total, "activation layout mismatch")
+    }
+
+    deinit { slab.deallocate() }
+}

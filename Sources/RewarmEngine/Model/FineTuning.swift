@@ -1,0 +1,33 @@
+/// Which weights train (LLaMA-Factory's `finetuning_type`).
+public enum FineTuning: Sendable, Equatable {
+    /// Every weight trains.
+    case full
+    /// Only the last `trainableLayers` decoder layers train (all their weights); embeddings,
+    /// final norm and lm_head stay frozen, as LLaMA-Factory's `freeze` with default modules.
+    case freeze(trainableLayers: Int)
+    /// The base is frozen; low-rank adapters train on the target modules.
+    case lora(LoRASettings)
+
+    public var lora: LoRASettings? {
+        if case .lora(let s) = self { s } else { nil }
+    }
+}
+
+/// LoRA hyper-parameters, PEFT `LoraConfig` names in the config (`lora_rank` = r).
+public struct LoRASettings: Sendable, Equatable, Hashable {
+    public var rank: Int
+    public var alpha: Double
+    public var dropout: Double
+    /// PEFT `target_modules`, a subset of `WeightNames.linearModules`, in that order.
+    public var targets: [String]
+
+    public init(rank: Int, alpha: Double, dropout: Double = 0, targets: [String]) {
+        self.rank = rank
+        self.alpha = alpha
+        self.dropout = dropout
+        self.targets = WeightNames.linearModules.filter { targets.contains($0) }
+    }
+
+    /// PEFT's default scaling alpha / r (not rsLoRA).
+    public var scale: Float { Float(alpha / Double(rank)) }
+}

@@ -1,0 +1,249 @@
+// LLaMA-style decoder (Touvron et al. 2023), forward and backward by hand, llm.c style.
+//
+// Shape legend: B = batch, T = time (sequence), C = channels (hidden_size), NH = heads,
+// hs = C / NH, F = intermediate_size, V = vocabulary (256 bytes), L = layers, N = B * T,
+// r = LoRA rank. Every buffer is row-major; comments give shapes.
+//
+// One layer:  ln1 = RMSNorm(x); q, k, v = ln1 Wq^T, ln1 Wk^T, ln1 Wv^T (+ LoRA);
+//             q, k = rotary(q, k); y = attention(q, k, v); r = x + y Wo^T;
+//             ln2 = RMSNorm(r); h = silu(ln2 Wg^T) * (ln2 Wu^T); out = r + h Wd^T.
+// Then logits = RMSNorm(x_L) Wlm^T and the mean cross-entropy of the next byte.
+// The backward is the forward read bottom-up.
+
+/// A trainable tensor as the optimizer sees it: parameter and gradient views of `count` floats.
+public struct TrainableTensor {
+    public let name: String
+    public let parameter: UnsafeMutablePointer<Float>
+    public let gradient: UnsafeMutablePointer<Float>
+    public let count: Int
+    public let isMatrix: Bool
+}
+
+public final class LlamaModel: @unchecked Sendable {
+    public let config: ModelConfig
+    public let fineTuning: FineTuning
+    /// Base weights, Hugging Face names (`model.layers.0.self_attn.q_proj.weight`, ...).
+    public let weights: ParameterSlab
+    /// LoRA adapters (`model.layers.0.self_attn.q_proj.lora_A.weight`, ...), nil unless LoRA.
+    public let adapters: ParameterSlab?
+    /// Gradients of the trainable tensors only, under the same names: frozen weights have none.
+    public let gradients: ParameterSlab
+    let rotary: RotaryTables
+    private var activations: Activations?
+    /// Lowest decoder layer whose weights (or adapters) train: the backward stops there.
+    let lowestTrainableLayer: Int
+
+    public init(config: ModelConfig, fineTuning: FineTuning = .full) {
+        self.config = config
+        self.fineTuning = fineTuning
+        let base = WeightNames.baseTensors(config)
+        weights = ParameterSlab(base)
+        var adapterTensors: [(name: String, shape: [Int])] = []
+        if let lora = fineTuning.lora {
+            for l in 0..<config.numHiddenLayers {
+                for m in lora.targets {
+                    let (i, o) = WeightNames.linearShape(m, config)
+                    adapterTensors.append((WeightNames.loraA(m, layer: l), [lora.rank, i]))
+                    adapterTensors.append((WeightNames.loraB(m, layer: l), [o, lora.rank]))
+                }
+            }
+            adapters = ParameterSlab(adapterTensors)
+        } else {
+            adapters = nil
+        }
+        let L = config.numHiddenLayers
+        switch fineTuning {
+        case .full:
+            gradients = ParameterSlab(base)
+            lowestTrainableLayer = 0
+        case .freeze(let n):
+            let first = max(0, L - n)
+            let trainable = base.filter { t in
+                (first..<L).contains { t.name.hasPrefix(WeightNames.layerPrefix($0)) }
+            }
+            gradients = ParameterSlab(trainable)
+            lowestTrainableLayer = first
+        case .lora:
+            gradients = ParameterSlab(adapterTensors)
+            lowestTrainableLayer = 0
+        }
+        rotary = RotaryTables(maxLength: config.maxPositionEmbeddings, headDim: config.headDim, theta: config.ropeTheta)
+    }
+
+    // MARK: Parameters
+
+    /// Every trainable tensor, base ones first, in slab order (the optimizer's and the gradient
+    /// norm's iteration order, fixed so results are bit-reproducible).
+    public var trainableTensors: [TrainableTensor] {
+        gradients.specs.map { s in
+            let owner = weights.contains(s.name) ? weights : adapters!
+            return TrainableTensor(
+                name: s.name, parameter: owner.pointer(s.name), gradient: gradients.base + s.offset,
+                count: s.count, isMatrix: s.isMatrix)
+        }
+    }
+
+    public var parameterCount: Int { weights.count + (adapters?.count ?? 0) }
+    public var trainableParameterCount: Int { gradients.count }
+
+    public func zeroGradients() { gradients.zero() }
+
+    private func gradient(_ name: String) -> UnsafeMutablePointer<Float>? {
+        gradients.contains(name) ? gradients.pointer(name) : nil
+    }
+
+    // MARK: Forward
+
+    /// Runs the model on `inputs` (B, T) and, with `targets` (B, T), returns the mean
+    /// cross-entropy in nats over the B*T positions (nil without targets). Activations are kept
+    /// for `backward`. `dropoutKey` seeds LoRA dropout (nil: evaluation, no dropout).
+    @discardableResult
+    public func forward(
+        inputs: UnsafePointer<Int32>, targets: UnsafePointer<Int32>?, B: Int, T: Int, dropoutKey: UInt64? = nil
+    ) -> Double? {
+        precondition(T <= config.maxPositionEmbeddings, "sequence length \(T) exceeds the rotary tables")
+        let a = activations(B: B, T: T)
+        let c = config
+        let N = B * T, C = c.hiddenSize, F = c.intermediateSize, V = c.vocabSize, NH = c.numAttentionHeads
+        let eps = Float(c.rmsNormEps)
+        embeddingForward(a.residual[0], inputs, weights.pointer(WeightNames.embedding), N: N, C: C)
+        rotary.cos.withUnsafeBufferPointer { cosBuf in
+            rotary.sin.withUnsafeBufferPointer { sinBuf in
+                for l in 0..<c.numHiddenLayers {
+                    let la = a.layers[l]
+                    let x = a.residual[l]
+                    rmsnormForward(la.ln1, la.ln1Rstd, x, weights.pointer(WeightNames.inputNorm(layer: l)), N: N, C: C, eps: eps)
+                    linearForward("q_proj", layer: l, la.q, la.ln1, N: N, acts: la, dropoutKey: dropoutKey)
+                    linearForward("k_proj", layer: l, la.k, la.ln1, N: N, acts: la, dropoutKey: dropoutKey)
+                    linearForward("v_proj", layer: l, la.v, la.ln1, N: N, acts: la, dropoutKey: dropoutKey)
+                    rotaryForward(la.q, la.q, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!, B: B, T: T, NH: NH, hs: c.headDim)
+                    rotaryForward(la.k, la.k, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!, B: B, T: T, NH: NH, hs: c.headDim)
+                    attentionForward(la.atty, la.att, la.q, la.k, la.v, B: B, T: T, C: C, NH: NH)
+                    linearForward("o_proj", layer: l, la.resAtt, la.atty, N: N, acts: la, dropoutKey: dropoutKey)
+                    residualForward(la.resAtt, la.resAtt, x, count: N * C)
+                    rmsnormForward(la.ln2, la.ln2Rstd, la.resAtt, weights.pointer(WeightNames.postAttentionNorm(layer: l)), N: N, C: C, eps: eps)
+                    linearForward("gate_proj", layer: l, la.gate, la.ln2, N: N, acts: la, dropoutKey: dropoutKey)
+                    linearForward("up_proj", layer: l, la.up, la.ln2, N: N, acts: la, dropoutKey: dropoutKey)
+                    swigluForward(la.h, la.gate, la.up, count: N * F)
+                    let out = a.residual[l + 1]
+                    linearForward("down_proj", layer: l, out, la.h, N: N, acts: la, dropoutKey: dropoutKey)
+                    residualForward(out, out, la.resAtt, count: N * C)
+                }
+            }
+        }
+        rmsnormForward(a.lnf, a.lnfRstd, a.residual[c.numHiddenLayers], weights.pointer(WeightNames.finalNorm), N: N, C: C, eps: eps)
+        matmulForward(a.logits, a.lnf, weights.pointer(WeightNames.lmHead), N: N, IC: C, OC: V)
+        guard let targets else { return nil }
+        let sum = crossEntropyForward(a.losses, a.logits, a.logits, targets, N: N, V: V)
+        return sum / Double(N)
+    }
+
+    /// The logits of the last forward pass, (B, T, V); only valid after a forward without targets.
+    public func logits(B: Int, T: Int) -> [Float] {
+        let a = activations(B: B, T: T)
+        return Array(UnsafeBufferPointer(start: a.logits, count: B * T * config.vocabSize))
+    }
+
+    // MARK: Backward
+
+    /// Accumulates into `gradients` the gradient of `lossScale * sum of the B*T token losses`
+    /// of the last `forward` (pass 1/(B*T) for the mean, divided again by the accumulation steps).
+    public func backward(inputs: UnsafePointer<Int32>, targets: UnsafePointer<Int32>, B: Int, T: Int, lossScale: Float, dropoutKey: UInt64? = nil) {
+        let a = activations(B: B, T: T)
+        let c = config
+        let N = B * T, C = c.hiddenSize, F = c.intermediateSize, V = c.vocabSize, NH = c.numAttentionHeads
+        let L = c.numHiddenLayers
+        crossEntropyBackward(a.logits, a.logits, targets, scale: lossScale, N: N, V: V, overwrite: true)
+        a.dln.update(repeating: 0, count: N * C)
+        matmulBackward(a.dln, gradient(WeightNames.lmHead), a.logits, a.lnf, weights.pointer(WeightNames.lmHead), N: N, IC: C, OC: V)
+        a.dres.update(repeating: 0, count: N * C)
+        rmsnormBackward(a.dres, gradient(WeightNames.finalNorm), a.dln, a.residual[L], weights.pointer(WeightNames.finalNorm), a.lnfRstd, N: N, C: C)
+        rotary.cos.withUnsafeBufferPointer { cosBuf in
+            rotary.sin.withUnsafeBufferPointer { sinBuf in
+                for l in stride(from: L - 1, through: lowestTrainableLayer, by: -1) {
+                    let la = a.layers[l]
+                    // MLP: dres holds d(out); out = resAtt + h Wd^T
+                    a.dh.update(repeating: 0, count: N * F)
+                    linearBackward("down_proj", layer: l, a.dh, a.dres, la.h, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey)
+                    a.dgate.update(repeating: 0, count: N * F)
+                    a.dup.update(repeating: 0, count: N * F)
+                    swigluBackward(a.dgate, a.dup, a.dh, la.gate, la.up, count: N * F)
+                    a.dln.update(repeating: 0, count: N * C)
+                    linearBackward("gate_proj", layer: l, a.dln, a.dgate, la.ln2, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey)
+                    linearBackward("up_proj", layer: l, a.dln, a.dup, la.ln2, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey)
+                    let wPost = WeightNames.postAttentionNorm(layer: l)
+                    rmsnormBackward(a.dres, gradient(wPost), a.dln, la.resAtt, weights.pointer(wPost), la.ln2Rstd, N: N, C: C)
+                    // Attention: dres now holds d(resAtt); resAtt = x + atty Wo^T
+                    a.datty.update(repeating: 0, count: N * C)
+                    linearBackward("o_proj", layer: l, a.datty, a.dres, la.atty, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey)
+                    a.dq.update(repeating: 0, count: N * C)
+                    a.dk.update(repeating: 0, count: N * C)
+                    a.dv.update(repeating: 0, count: N * C)
+                    attentionBackward(a.dq, a.dk, a.dv, scratch: a.dP, a.datty, la.att, la.q, la.k, la.v, B: B, T: T, C: C, NH: NH)
+                    a.dqPre.update(repeating: 0, count: N * C)
+                    a.dkPre.update(repeating: 0, count: N * C)
+                    rotaryBackward(a.dqPre, a.dq, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!, B: B, T: T, NH: NH, hs: c.headDim)
+                    rotaryBackward(a.dkPre, a.dk, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!, B: B, T: T, NH: NH, hs: c.headDim)
+                    a.dln.update(repeating: 0, count: N * C)
+                    linearBackward("q_proj", layer: l, a.dln, a.dqPre, la.ln1, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey)
+                    linearBackward("k_proj", layer: l, a.dln, a.dkPre, la.ln1, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey)
+                    linearBackward("v_proj", layer: l, a.dln, a.dv, la.ln1, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey)
+                    let wIn = WeightNames.inputNorm(layer: l)
+                    rmsnormBackward(a.dres, gradient(wIn), a.dln, a.residual[l], weights.pointer(wIn), la.ln1Rstd, N: N, C: C)
+                    // dres now holds d(x) = d(residual[l])
+                }
+            }
+        }
+        if let dwte = gradient(WeightNames.embedding) {
+            embeddingBackward(dwte, a.dres, inputs, N: N, C: C)
+        }
+    }
+
+    // MARK: Linear modules with optional LoRA
+
+    private func linearForward(
+        _ m: String, layer l: Int, _ out: UnsafeMutablePointer<Float>, _ inp: UnsafeMutablePointer<Float>,
+        N: Int, acts la: LayerActivations, dropoutKey: UInt64?
+    ) {
+        let (IC, OC) = WeightNames.linearShape(m, config)
+        matmulForward(out, inp, weights.pointer(WeightNames.linear(m, layer: l)), N: N, IC: IC, OC: OC)
+        guard let lora = fineTuning.lora, let t = la.loraT[m], let adapters else { return }
+        var x = UnsafePointer(inp)
+        if let xd = la.loraX[m] {
+            LoRADropout.apply(xd, inp, count: N * IC, p: lora.dropout, key: dropoutKey.map { LoRADropout.key($0, layer: l, module: m) })
+            x = UnsafePointer(xd)
+        }
+        loraForward(out, t, x, adapters.pointer(WeightNames.loraA(m, layer: l)), adapters.pointer(WeightNames.loraB(m, layer: l)),
+                    scale: lora.scale, N: N, IC: IC, OC: OC, r: lora.rank)
+    }
+
+    private func linearBackward(
+        _ m: String, layer l: Int, _ dinp: UnsafeMutablePointer<Float>, _ dout: UnsafeMutablePointer<Float>,
+        _ inp: UnsafeMutablePointer<Float>, N: Int, acts a: Activations, layerActs la: LayerActivations, dropoutKey: UInt64?
+    ) {
+        let (IC, OC) = WeightNames.linearShape(m, config)
+        let name = WeightNames.linear(m, layer: l)
+        matmulBackward(dinp, gradient(name), dout, inp, weights.pointer(name), N: N, IC: IC, OC: OC)
+        guard let lora = fineTuning.lora, let t = la.loraT[m], let adapters else { return }
+        let nameA = WeightNames.loraA(m, layer: l), nameB = WeightNames.loraB(m, layer: l)
+        if let xd = la.loraX[m] {
+            a.loraDx.update(repeating: 0, count: N * IC)
+            loraBackward(a.loraDx, gradients.pointer(nameA), gradients.pointer(nameB), scratch: a.loraDt, dout, t, xd,
+                         adapters.pointer(nameA), adapters.pointer(nameB), scale: lora.scale, N: N, IC: IC, OC: OC, r: lora.rank)
+            LoRADropout.backward(dinp, a.loraDx, count: N * IC, p: lora.dropout, key: dropoutKey.map { LoRADropout.key($0, layer: l, module: m) })
+        } else {
+            loraBackward(dinp, gradients.pointer(nameA), gradients.pointer(nameB), scratch: a.loraDt, dout, t, inp,
+                         adapters.pointer(nameA), adapters.pointer(nameB), scale: lora.scale, N: N, IC: IC, OC: OC, r: lora.rank)
+        }
+    }
+
+    private func activations(B: Int, T: Int) -> Activations {
+        if let a = activations, a.B == B, a.T == T { return a }
+        let a = Activations(config: config, B: B, T: T, lora: fineTuning.lora)
+        activations = a
+        return a
+    }
+
+    /// Floats held by the activation slab at the last used batch shape (for memory reports).
+    public var activationFloatCount: Int { activations?.floatCount ?? 0 }
+}

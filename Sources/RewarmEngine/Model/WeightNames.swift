@@ -1,0 +1,60 @@
+/// Hugging Face Llama parameter names and shapes, in the order of `LlamaForCausalLM.state_dict()`.
+public enum WeightNames {
+    public static let embedding = "model.embed_tokens.weight"
+    public static let finalNorm = "model.norm.weight"
+    public static let lmHead = "lm_head.weight"
+
+    /// The seven linear modules of a decoder layer, by their PEFT `target_modules` names.
+    public static let linearModules = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+
+    public static func layerPrefix(_ l: Int) -> String { "model.layers.\(l)." }
+
+    /// Full name of linear module `module` (e.g. "q_proj") of layer `l`.
+    public static func linear(_ module: String, layer l: Int) -> String {
+        let group = ["gate_proj", "up_proj", "down_proj"].contains(module) ? "mlp" : "self_attn"
+        return "\(layerPrefix(l))\(group).\(module).weight"
+    }
+
+    public static func inputNorm(layer l: Int) -> String { "\(layerPrefix(l))input_layernorm.weight" }
+    public static func postAttentionNorm(layer l: Int) -> String { "\(layerPrefix(l))post_attention_layernorm.weight" }
+
+    /// (in, out) features of a linear module: weights are stored (out, in).
+    public static func linearShape(_ module: String, _ c: ModelConfig) -> (inFeatures: Int, outFeatures: Int) {
+        switch module {
+        case "gate_proj", "up_proj": (c.hiddenSize, c.intermediateSize)
+        case "down_proj": (c.intermediateSize, c.hiddenSize)
+        default: (c.hiddenSize, c.hiddenSize)
+        }
+    }
+
+    /// Every base tensor with its shape, HF order.
+    public static func baseTensors(_ c: ModelConfig) -> [(name: String, shape: [Int])] {
+        var t: [(String, [Int])] = [(embedding, [c.vocabSize, c.hiddenSize])]
+        for l in 0..<c.numHiddenLayers {
+            t.append((inputNorm(layer: l), [c.hiddenSize]))
+            for m in linearModules {
+                let (i, o) = linearShape(m, c)
+                t.append((linear(m, layer: l), [o, i]))
+            }
+            t.append((postAttentionNorm(layer: l), [c.hiddenSize]))
+        }
+        t.append((finalNorm, [c.hiddenSize]))
+        t.append((lmHead, [c.vocabSize, c.hiddenSize]))
+        return t
+    }
+
+    /// LoRA tensor names as PEFT saves them without the `base_model.model.` prefix:
+    /// `model.layers.0.self_attn.q_proj.lora_A.weight` (r, in) and `...lora_B.weight` (out, r).
+    public static func loraA(_ module: String, layer l: Int) -> String {
+        linear(module, layer: l).replacingSuffix(".weight", with: ".lora_A.weight")
+    }
+    public static func loraB(_ module: String, layer l: Int) -> String {
+        linear(module, layer: l).replacingSuffix(".weight", with: ".lora_B.weight")
+    }
+}
+
+extension String {
+    func replacingSuffix(_ suffix: String, with new: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) + new : self
+    }
+}
