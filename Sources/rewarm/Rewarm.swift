@@ -1,9 +1,17 @@
 import ArgumentParser
 
 @main
-struct Rewarm: ParsableCommand {
+enum Entry {
+    static func main() async {
+        await BLASCoreSelection.reexecIfNeeded()
+        await Rewarm.main()
+    }
+}
+
+struct Rewarm: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rewarm",
-        abstract: "Continual pre-training studies on the CPU."
+        abstract: "Continual pre-training studies on the CPU: train, sweep, report.",
+        subcommands: [BLASProbeCommand.self]
     )
 }
