@@ -1,0 +1,26 @@
+# Rewarm: the two set-up commands are `make run` and `make test`.
+SWIFT ?= swift
+REWARM := .build/release/rewarm
+
+.PHONY: deps build run test bench clean
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	$(SWIFT) build -c release
+
+# The quickstart: pre-trains a small base on English fortunes, then continues it on Chinese
+# fortunes, printing both validation losses (see README, "Quickstart").
+run: build
+	scripts/quickstart
+
+# REWARM_SLOW_TESTS=1 adds the slow end-to-end checks (CI sets it).
+test: deps
+	$(SWIFT) test
+
+bench: build
+	$(REWARM) bench --mode full --dim 128 --layers 4 --heads 4 --context 128 --batch 16 --threads 1 --json
+
+clean:
+	rm -rf .build

@@ -1,0 +1,107 @@
+import Foundation
+
+/// One training-speed measurement of the engine on random bytes, comparable line by line with
+/// `../shared/bench/bench_torch.py` (same shapes, same FLOP formula, AdamW step included).
+public struct TrainingBenchmark: Sendable {
+    public enum Mode: String, Sendable, CaseIterable { case full, lora }
+
+    public var mode: Mode
+    public var model: ModelConfig
+    public var batchSize: Int
+    public var contextLength: Int
+    public var threads: Int
+    public var loraRank = 8
+    public var loraAlpha = 16.0
+    public var loraTargets = ["q_proj", "v_proj"]
+    public var warmupSteps = 3
+    public var steps = 20
+    public var maxSeconds = 90.0
+
+    public init(mode: Mode, model: ModelConfig, batchSize: Int, contextLength: Int, threads: Int) {
+        self.mode = mode
+        self.model = model
+        self.batchSize = batchSize
+        self.contextLength = contextLength
+        self.threads = threads
+    }
+
+    public struct Result: Sendable {
+        public var parameters: Int
+        public var trainableParameters: Int
+        /// Median seconds of one optimizer step (forward, backward, clipping, AdamW).
+        public var secondsPerStep: Double
+        public var timedSteps: Int
+        public var tokensPerSecond: Double
+        /// Estimated FLOPs per token, formula `flopsFormula` (bench_torch.py's).
+        public var flopsPerToken: Double
+        public var flopsFormula: String
+        public var estimatedGFLOPS: Double
+        public var firstLoss: Double
+        public var lastLoss: Double
+    }
+
+    /// Linear-layer weights (everything but the embedding table and norms), PaLM-style FLOPs:
+    /// full 6 N_mm + 12 L T C; LoRA 4 N_base_mm + 6 N_lora + 12 L T C.
+    public static func flopsPerToken(model c: ModelConfig, T: Int, mode: Mode, loraParameters: Int) -> (Double, String) {
+        let perLayer = 4 * c.hiddenSize * c.hiddenSize + 3 * c.hiddenSize * c.intermediateSize
+        let nmm = Double(c.numHiddenLayers * perLayer + c.vocabSize * c.hiddenSize)
+        let attn = Double(12 * c.numHiddenLayers * T * c.hiddenSize)
+        switch mode {
+        case .full: return (6 * nmm + attn, "6*N_mm + 12*L*T*D")
+        case .lora: return (4 * nmm + 6 * Double(loraParameters) + attn, "4*N_base_mm + 6*N_lora + 12*L*T*D")
+        }
+    }
+
+    public func run() -> Result {
+        BLAS.setThreads(threads)
+        let fineTuning: FineTuning = mode == .full ? .full
+            : .lora(LoRASettings(rank: loraRank, alpha: loraAlpha, targets: loraTargets))
+        var modelConfig = model
+        modelConfig.maxPositionEmbeddings = max(model.maxPositionEmbeddings, contextLength)
+        let m = LlamaModel(config: modelConfig, fineTuning: fineTuning)
+        m.initializeWeights(seed: 0)
+        m.initializeAdapters(seed: 0)
+        let optimizer = OptimizerState(for: m)
+        let B = batchSize, T = contextLength
+        var rng = SeededGenerator(seed: 1)
+        let pool: [[Int32]] = (0..<4).map { _ in (0..<(B * (T + 1))).map { _ in Int32(rng.next() % 256) } }
+        var losses: [Double] = []
+        var times: [Double] = []
+        func step(_ i: Int) {
+            let seq = pool[i % pool.count]
+            var inputs: [Int32] = [], targets: [Int32] = []
+            inputs.reserveCapacity(B * T)
+            targets.reserveCapacity(B * T)
+            for b in 0..<B {
+                inputs += seq[(b * (T + 1))..<(b * (T + 1) + T)]
+                targets += seq[(b * (T + 1) + 1)..<((b + 1) * (T + 1))]
+            }
+            let start = DispatchTime.now().uptimeNanoseconds
+            m.zeroGradients()
+            inputs.withUnsafeBufferPointer { ip in
+                targets.withUnsafeBufferPointer { tp in
+                    losses.append(m.forward(inputs: ip.baseAddress!, targets: tp.baseAddress!, B: B, T: T)!)
+                    m.backward(inputs: ip.baseAddress!, targets: tp.baseAddress!, B: B, T: T, lossScale: 1 / Float(B * T))
+                }
+            }
+            _ = clipGradients([(m.gradients.base, m.gradients.count)], maxNorm: 1)
+            optimizer.update(m, step: i + 1, learningRate: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0)
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        for i in 0..<warmupSteps { step(i) }
+        times.removeAll()
+        let begin = DispatchTime.now().uptimeNanoseconds
+        for i in 0..<steps {
+            step(warmupSteps + i)
+            if times.count >= 5 && Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9 > maxSeconds { break }
+        }
+        let median = times.sorted()[times.count / 2]
+        let tps = Double(B * T) / median
+        let loraParams = m.adapters?.count ?? 0
+        let (flops, formula) = TrainingBenchmark.flopsPerToken(model: modelConfig, T: T, mode: mode, loraParameters: loraParams)
+        return Result(
+            parameters: m.parameterCount, trainableParameters: m.trainableParameterCount, secondsPerStep: median,
+            timedSteps: times.count, tokensPerSecond: tps, flopsPerToken: flops, flopsFormula: formula,
+            estimatedGFLOPS: flops * tps / 1e9, firstLoss: losses.first ?? .nan, lastLoss: losses.last ?? .nan)
+    }
+}

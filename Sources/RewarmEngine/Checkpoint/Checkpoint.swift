@@ -1,0 +1,167 @@
+import Foundation
+
+/// A checkpoint folder `checkpoint-N/` of a run (after N optimizer steps):
+/// - `model.safetensors`: every base weight, Hugging Face names, float32;
+/// - `adapter_model.safetensors` + `adapter_config.json`: LoRA adapters with PEFT key names;
+/// - `optimizer.safetensors`: AdamW moments, `<name>.exp_avg` / `<name>.exp_avg_sq`;
+/// - `trainer_state.json`: step, schedule, loss accumulators (`TrainerState`);
+/// - `config.yaml`: the run's resolved config.
+/// A folder is written as `checkpoint-N.partial` and renamed when complete, so a folder named
+/// `checkpoint-N` is always whole.
+public struct Checkpoint: Sendable {
+    public let directory: URL
+    public let state: TrainerState
+
+    public static let modelFile = "model.safetensors"
+    public static let adapterFile = "adapter_model.safetensors"
+    public static let adapterConfigFile = "adapter_config.json"
+    public static let optimizerFile = "optimizer.safetensors"
+    public static let stateFile = "trainer_state.json"
+    public static let configFile = "config.yaml"
+    /// PEFT's prefix of adapter keys in `adapter_model.safetensors`.
+    public static let peftPrefix = "base_model.model."
+
+    public static func folderName(step: Int) -> String { "checkpoint-\(step)" }
+
+    /// Reads the state of the checkpoint in `directory` (tensors are read on demand).
+    public init(directory: URL) throws(CheckpointError) {
+        let url = directory.appendingPathComponent(Checkpoint.stateFile)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw .fileMissing(path: url.path)
+        }
+        do {
+            let data = try Data(contentsOf: url)
+            state = try JSONDecoder().decode(TrainerState.self, from: data)
+        } catch {
+            throw .io(path: url.path, reason: "unreadable trainer state: \(error)")
+        }
+        self.directory = directory
+    }
+
+    public var hasAdapter: Bool {
+        FileManager.default.fileExists(atPath: directory.appendingPathComponent(Checkpoint.adapterFile).path)
+    }
+
+    // MARK: Writing
+
+    /// Writes a complete checkpoint of `model` (and optimizer) into `runDirectory/checkpoint-N`.
+    @discardableResult
+    public static func save(
+        model: LlamaModel, optimizer: OptimizerState?, state: TrainerState, configYAML: String,
+        lora: LoRASettings?, initFrom: String?, in runDirectory: URL
+    ) throws(CheckpointError) -> URL {
+        let fm = FileManager.default
+        let final = runDirectory.appendingPathComponent(folderName(step: state.step))
+        let partial = runDirectory.appendingPathComponent(folderName(step: state.step) + ".partial")
+        do {
+            try? fm.removeItem(at: partial)
+            try fm.createDirectory(at: partial, withIntermediateDirectories: true)
+        } catch {
+            throw .io(path: partial.path, reason: "cannot create checkpoint folder: \(error.localizedDescription)")
+        }
+        try SafetensorsWriter.write(views: views(model.weights), metadata: ["format": "pt"],
+                                    to: partial.appendingPathComponent(modelFile))
+        if let adapters = model.adapters, let lora {
+            try SafetensorsWriter.write(views: views(adapters, prefix: peftPrefix), metadata: ["format": "pt"],
+                                        to: partial.appendingPathComponent(adapterFile))
+            try writeJSON(adapterConfig(lora, initFrom: initFrom), to: partial.appendingPathComponent(adapterConfigFile))
+        }
+        if let optimizer {
+            try SafetensorsWriter.write(
+                views: views(optimizer.firstMoment, suffix: ".exp_avg") + views(optimizer.secondMoment, suffix: ".exp_avg_sq"),
+                to: partial.appendingPathComponent(optimizerFile))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        do {
+            try encoder.encode(state).write(to: partial.appendingPathComponent(stateFile), options: .atomic)
+            try Data(configYAML.utf8).write(to: partial.appendingPathComponent(configFile), options: .atomic)
+            try? fm.removeItem(at: final)
+            try fm.moveItem(at: partial, to: final)
+        } catch {
+            throw .io(path: final.path, reason: "cannot write checkpoint: \(error.localizedDescription)")
+        }
+        return final
+    }
+
+    /// PEFT's `adapter_config.json` for a LoRA run.
+    static func adapterConfig(_ lora: LoRASettings, initFrom: String?) -> [String: Any] {
+        [
+            "peft_type": "LORA", "task_type": "CAUSAL_LM", "r": lora.rank, "lora_alpha": lora.alpha,
+            "lora_dropout": lora.dropout, "target_modules": lora.targets, "bias": "none",
+            "base_model_name_or_path": initFrom ?? "", "fan_in_fan_out": false, "inference_mode": true,
+            "init_lora_weights": true, "use_rslora": false,
+        ]
+    }
+
+    static func writeJSON(_ object: [String: Any], to url: URL) throws(CheckpointError) {
+        do {
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+            try data.write(to: url, options: .atomic)
+        } catch {
+            throw .io(path: url.path, reason: error.localizedDescription)
+        }
+    }
+
+    static func views(_ slab: ParameterSlab, prefix: String = "", suffix: String = "") -> [SafetensorsTensorView] {
+        slab.specs.map { s in
+            SafetensorsTensorView(name: prefix + s.name + suffix, shape: s.shape,
+                                  values: UnsafeBufferPointer(start: slab.base + s.offset, count: s.count))
+        }
+    }
+
+    // MARK: Reading
+
+    /// Loads every tensor of `slab` from `file` (names with `prefix` / `suffix`), checking shapes.
+    static func load(_ slab: ParameterSlab, from file: URL, prefix: String = "", suffix: String = "") throws(CheckpointError) {
+        let st = try SafetensorsFile(contentsOf: file)
+        for s in slab.specs {
+            let name = prefix + s.name + suffix
+            let info = try st.info(named: name)
+            guard info.shape == s.shape else {
+                throw .invalidTensor(path: file.path, tensor: name, detail: "shape \(info.shape), expected \(s.shape)")
+            }
+            try st.copyTensor(named: name, into: UnsafeMutableBufferPointer(start: slab.base + s.offset, count: s.count))
+        }
+    }
+
+    /// Restores weights, adapters and optimizer moments for an exact resume.
+    public func restore(model: LlamaModel, optimizer: OptimizerState) throws(CheckpointError) {
+        try Checkpoint.load(model.weights, from: directory.appendingPathComponent(Checkpoint.modelFile))
+        if let adapters = model.adapters {
+            try Checkpoint.load(adapters, from: directory.appendingPathComponent(Checkpoint.adapterFile), prefix: Checkpoint.peftPrefix)
+        }
+        let opt = directory.appendingPathComponent(Checkpoint.optimizerFile)
+        try Checkpoint.load(optimizer.firstMoment, from: opt, suffix: ".exp_avg")
+        try Checkpoint.load(optimizer.secondMoment, from: opt, suffix: ".exp_avg_sq")
+    }
+
+    /// Loads this checkpoint's model as plain weights into `weights` (a run continuing from it):
+    /// a LoRA checkpoint's adapters are merged into its base first.
+    public func loadMergedWeights(into weights: ParameterSlab) throws(CheckpointError) {
+        try Checkpoint.load(weights, from: directory.appendingPathComponent(Checkpoint.modelFile))
+        guard hasAdapter else { return }
+        let url = directory.appendingPathComponent(Checkpoint.adapterConfigFile)
+        guard let data = try? Data(contentsOf: url),
+              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let r = json["r"] as? Int, let alpha = (json["lora_alpha"] as? NSNumber)?.doubleValue,
+              let targets = json["target_modules"] as? [String]
+        else { throw .io(path: url.path, reason: "unreadable adapter config (needs r, lora_alpha, target_modules)") }
+        let model = LlamaModel(config: state.model, fineTuning: .lora(LoRASettings(rank: r, alpha: alpha, targets: targets)))
+        model.weights.buffer.baseAddress!.update(from: weights.base, count: weights.count)
+        try Checkpoint.load(model.adapters!, from: directory.appendingPathComponent(Checkpoint.adapterFile), prefix: Checkpoint.peftPrefix)
+        model.mergeAdapters()
+        weights.base.update(from: model.weights.base, count: weights.count)
+    }
+
+    /// The complete checkpoints of a run folder, by step (partial folders are ignored).
+    public static func list(in runDirectory: URL) -> [(step: Int, url: URL)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: runDirectory.path)) ?? []
+        return names.compactMap { name -> (Int, URL)? in
+            guard name.hasPrefix("checkpoint-"), let step = Int(name.dropFirst("checkpoint-".count)) else { return nil }
+            let url = runDirectory.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: url.appendingPathComponent(stateFile).path) else { return nil }
+            return (step, url)
+        }.sorted { $0.0 < $1.0 }
+    }
+}

@@ -1,0 +1,41 @@
+/// AdamW's first and second moments (PyTorch `exp_avg`, `exp_avg_sq`) for every trainable tensor, in the layout of the model's
+/// gradient slab (frozen weights have none), and the step loop over them.
+public final class OptimizerState: @unchecked Sendable {
+    public let firstMoment: ParameterSlab
+    public let secondMoment: ParameterSlab
+
+    public init(for model: LlamaModel) {
+        let tensors = model.gradients.specs.map { (name: $0.name, shape: $0.shape) }
+        firstMoment = ParameterSlab(tensors)
+        secondMoment = ParameterSlab(tensors)
+    }
+
+    /// One AdamW update of every trainable tensor (PyTorch `torch.optim.AdamW` semantics);
+    /// weight decay applies to matrices only. `step` is 1-based.
+    public func update(_ model: LlamaModel, step: Int, learningRate: Double, beta1: Double, beta2: Double,
+                       eps: Double, weightDecay: Double) {
+        for t in model.trainableTensors {
+            adamwUpdate(
+                params: t.parameter, grads: t.gradient, m: firstMoment.pointer(t.name), v: secondMoment.pointer(t.name),
+                count: t.count, step: step, learningRate: Float(learningRate), beta1: Float(beta1), beta2: Float(beta2),
+                eps: Float(eps), weightDecay: t.isMatrix ? Float(weightDecay) : 0)
+        }
+    }
+
+    /// Global L2 norm of all trainable gradients, then scales them so the norm is at most
+    /// `maxNorm` (PyTorch `clip_grad_norm_`; 0 disables clipping). Returns the norm before clipping.
+    public static func clipGradients(_ model: LlamaModel, maxNorm: Double) -> Double {
+        let buffer = model.gradients.buffer
+        var sum = 0.0
+        for x in buffer { sum += Double(x) * Double(x) }
+        let norm = sum.squareRoot()
+        if maxNorm > 0 {
+            let coef = maxNorm / (norm + 1e-6)
+            if coef < 1 {
+                let c = Float(coef)
+                for i in 0..<buffer.count { buffer[i] *= c }
+            }
+        }
+        return norm
+    }
+}

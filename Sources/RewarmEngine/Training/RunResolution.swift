@@ -1,0 +1,79 @@
+import Foundation
+
+/// Resolves what a config leaves to the run: the checkpoint behind `init_from`, the model shape
+/// it implies, the default `upstream`, the run folder, and the learning-rate schedule.
+public struct ResolvedRun: Sendable {
+    /// The config with every run-dependent default filled in (what `config.yaml` holds).
+    public var config: RunConfig
+    /// The checkpoint the run starts from (nil: from scratch).
+    public var initCheckpoint: Checkpoint?
+    public var schedule: LearningRateSchedule
+    public var runDirectory: URL
+
+    /// `config` as given; relative paths resolve against `workingDirectory`.
+    public init(_ given: RunConfig, workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) throws(TrainingError) {
+        var config = given
+        if let spec = config.initFrom {
+            let checkpoint = try ResolvedRun.checkpoint(spec, workingDirectory: workingDirectory)
+            initCheckpoint = checkpoint
+            config.initFrom = checkpoint.directory.standardizedFileURL.path
+            let m = checkpoint.state.model
+            config.hiddenSize = m.hiddenSize
+            config.numHiddenLayers = m.numHiddenLayers
+            config.numAttentionHeads = m.numAttentionHeads
+            config.intermediateSize = m.intermediateSize
+            config.ropeTheta = m.ropeTheta
+            config.rmsNormEps = m.rmsNormEps
+            if config.cutoffLen == nil { config.cutoffLen = m.maxPositionEmbeddings }
+            if config.upstream == nil { config.upstream = checkpoint.state.dataset }
+        } else {
+            initCheckpoint = nil
+            if !config.rewarm {
+                throw .invalid(key: "rewarm", reason: "false needs init_from (it holds the lr where the checkpoint's schedule ended)")
+            }
+        }
+        if config.replayRatio > 0 && config.upstream == nil {
+            throw .invalid(key: "replay_ratio", reason: "\(config.replayRatio) needs an upstream corpus to replay (set upstream or init_from)")
+        }
+        if config.contextLength > config.model.maxPositionEmbeddings {
+            throw .invalid(key: "cutoff_len", reason: "\(config.contextLength) exceeds the model's context \(config.model.maxPositionEmbeddings)")
+        }
+        if config.finetuningType == .qlora {
+            throw .invalid(key: "finetuning_type", reason: "qlora is not implemented yet (use lora)")
+        }
+        if config.rewarm {
+            schedule = LearningRateSchedule(
+                type: SchedulerType(rawValue: config.lrSchedulerType.rawValue)!, peak: config.learningRate,
+                totalSteps: config.maxSteps, warmupSteps: config.resolvedWarmupSteps, minLRRatio: config.minLrRatio,
+                numCycles: config.numCycles, power: config.power, decayRatio: config.decayRatio)
+        } else {
+            schedule = .constant(initCheckpoint!.state.learningRateReached, totalSteps: config.maxSteps)
+        }
+        let dir = config.outputDir.hasPrefix("/") ? URL(fileURLWithPath: config.outputDir)
+            : workingDirectory.appendingPathComponent(config.outputDir)
+        runDirectory = dir.standardizedFileURL
+        self.config = config
+    }
+
+    /// The checkpoint `spec` names: a checkpoint folder, or a run folder (its final checkpoint).
+    public static func checkpoint(_ spec: String, workingDirectory: URL) throws(TrainingError) -> Checkpoint {
+        let url = spec.hasPrefix("/") ? URL(fileURLWithPath: spec) : workingDirectory.appendingPathComponent(spec)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue else {
+            throw .initFrom(path: spec, reason: "no such folder (give a run folder or a checkpoint-N folder)")
+        }
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent(Checkpoint.stateFile).path) {
+            do { return try Checkpoint(directory: url) } catch { throw .checkpoint(error) }
+        }
+        let all = Checkpoint.list(in: url)
+        guard let last = all.last else {
+            throw .initFrom(path: spec, reason: "holds no checkpoint (no checkpoint-N folder with \(Checkpoint.stateFile))")
+        }
+        let checkpoint: Checkpoint
+        do { checkpoint = try Checkpoint(directory: last.url) } catch { throw .checkpoint(error) }
+        guard checkpoint.state.step == checkpoint.state.maxSteps else {
+            throw .initFrom(path: spec, reason: "the run has not finished (last checkpoint at step \(checkpoint.state.step) of \(checkpoint.state.maxSteps)); name a checkpoint-N folder to start from it")
+        }
+        return checkpoint
+    }
+}

@@ -1,0 +1,269 @@
+import Foundation
+
+/// Trains one run: from scratch, or continual pre-training from a checkpoint, evaluated on the
+/// run's dataset (downstream) and on the upstream corpus. Leaves in the run folder the resolved
+/// `config.yaml`, `metrics.jsonl` (one `MetricsRecord` per evaluation, step 0 included) and
+/// `checkpoint-N/` folders; `resume` continues from the newest checkpoint with the same losses
+/// as an uninterrupted run (data order and dropout are functions of (seed, step), and the
+/// optimizer state is saved).
+public final class Trainer {
+    public let run: ResolvedRun
+    public var config: RunConfig { run.config }
+    public let model: LlamaModel
+    let optimizer: OptimizerState
+    let sampler: BatchSampler
+    let downstreamValidation: ValidationSet
+    let upstreamValidation: ValidationSet?
+    let downstream: Corpus
+    let upstream: Corpus?
+    private var state: TrainerState
+    private let metricsFile: URL
+    private let configYAML: String
+
+    /// A loss this far above uniform guessing (4 x ln 256 = 22.2 nats) counts as exploded.
+    public static let divergenceLoss = 4 * log(256.0)
+
+    public init(_ run: ResolvedRun, resume: Bool) throws(TrainingError) {
+        self.run = run
+        let config = run.config
+        let dir = run.runDirectory
+        metricsFile = dir.appendingPathComponent("metrics.jsonl")
+        configYAML = config.yaml()
+        // Data first: a bad corpus fails before anything is written.
+        do {
+            downstream = try Corpus.load(config.dataset, valSize: config.valSize)
+            upstream = try config.upstream.map { s throws(CorpusError) in try Corpus.load(s, valSize: config.valSize) }
+            let T = config.contextLength
+            sampler = try BatchSampler(
+                trainTokens: downstream.trainTokens, replayTokens: upstream?.trainTokens ?? [], contextLength: T,
+                batchSize: config.perDeviceTrainBatchSize, seed: UInt64(config.seed), replayRatio: config.replayRatio,
+                corpusName: downstream.name, replayName: upstream?.name ?? "")
+            downstreamValidation = try ValidationSet(corpus: downstream, contextLength: T, maxTokens: config.evalTokens)
+            upstreamValidation = try upstream.map { c throws(CorpusError) in
+                try ValidationSet(corpus: c, contextLength: T, maxTokens: config.evalTokens)
+            }
+        } catch {
+            throw .corpus(error)
+        }
+        let fineTuning: FineTuning = switch config.finetuningType {
+        case .full: .full
+        case .freeze: .freeze(trainableLayers: config.freezeTrainableLayers)
+        case .lora, .qlora: .lora(LoRASettings(rank: config.loraRank, alpha: config.loraAlpha, dropout: config.loraDropout, targets: config.loraTargets))
+        }
+        model = LlamaModel(config: config.model, fineTuning: fineTuning)
+        optimizer = OptimizerState(for: model)
+        state = TrainerState(
+            step: 0, tokens: 0, wallSeconds: 0, trainLossSum: 0, trainLossCount: 0, lastGradNorm: nil,
+            schedule: run.schedule, model: config.model, dataset: downstream.name,
+            finetuningType: config.finetuningType.rawValue, maxSteps: config.maxSteps)
+        try prepareRunFolder(resume: resume)
+    }
+
+    private func prepareRunFolder(resume: Bool) throws(TrainingError) {
+        let dir = run.runDirectory
+        let fm = FileManager.default
+        let configFile = dir.appendingPathComponent("config.yaml")
+        let existing = Checkpoint.list(in: dir)
+        let hasResults = !existing.isEmpty || fm.fileExists(atPath: metricsFile.path)
+        if hasResults && !resume {
+            throw .runFolder(path: dir.path, reason: "already holds a run; pass --resume to continue it, or choose another output_dir")
+        }
+        if resume, fm.fileExists(atPath: configFile.path) {
+            let previous = (try? String(contentsOf: configFile, encoding: .utf8)) ?? ""
+            if previous != configYAML {
+                let key = Trainer.firstDifference(previous, configYAML)
+                throw .runFolder(path: configFile.path, reason: "the config differs from the run's (\(key)); resume with the same config or choose another output_dir")
+            }
+        }
+        do {
+            try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+            try Data(configYAML.utf8).write(to: configFile, options: .atomic)
+        } catch {
+            throw .io(path: dir.path, reason: "cannot write the run folder: \(error.localizedDescription)")
+        }
+        if resume, let last = existing.last {
+            do {
+                let checkpoint = try Checkpoint(directory: last.url)
+                try checkpoint.restore(model: model, optimizer: optimizer)
+                state = checkpoint.state
+            } catch {
+                throw .checkpoint(error)
+            }
+        } else {
+            try initializeWeights()
+        }
+        try truncateMetrics(before: state.step)
+    }
+
+    private func initializeWeights() throws(TrainingError) {
+        let seed = UInt64(config.seed)
+        if let checkpoint = run.initCheckpoint {
+            do { try checkpoint.loadMergedWeights(into: model.weights) } catch { throw .checkpoint(error) }
+        } else {
+            model.initializeWeights(seed: seed)
+        }
+        model.initializeAdapters(seed: seed)
+    }
+
+    /// Keeps the metric lines of evaluations before `step` (those after it are recomputed).
+    private func truncateMetrics(before step: Int) throws(TrainingError) {
+        guard let text = try? String(contentsOf: metricsFile, encoding: .utf8) else {
+            FileManager.default.createFile(atPath: metricsFile.path, contents: nil)
+            return
+        }
+        let kept = text.split(separator: "\n").filter { line in
+            guard let r = try? JSONDecoder().decode(MetricsRecord.self, from: Data(line.utf8)) else { return false }
+            return r.step < step
+        }
+        let body = kept.map { $0 + "\n" }.joined()
+        do { try Data(body.utf8).write(to: metricsFile, options: .atomic) } catch {
+            throw .io(path: metricsFile.path, reason: error.localizedDescription)
+        }
+    }
+
+    static func firstDifference(_ a: String, _ b: String) -> String {
+        let la = a.split(separator: "\n"), lb = b.split(separator: "\n")
+        for (x, y) in zip(la, lb) where x != y { return "was '\(x)', now '\(y)'" }
+        return "different keys"
+    }
+
+    // MARK: The loop
+
+    public var summary: RunSummary {
+        RunSummary(
+            runDirectory: run.runDirectory.path, parameters: model.parameterCount,
+            trainableParameters: model.trainableParameterCount, tokensPerStep: tokensPerStep, maxSteps: config.maxSteps,
+            startStep: state.step, dataset: downstream.name, upstream: upstream?.name, initFrom: config.initFrom,
+            blasCore: BLAS.coreName)
+    }
+
+    var tokensPerStep: Int { config.perDeviceTrainBatchSize * config.contextLength * config.gradientAccumulationSteps }
+
+    /// Trains until `max_steps`, a divergence, or until `onEvent` answers `.stop`.
+    public func train(_ onEvent: (TrainingEvent) -> TrainingControl) throws(TrainingError) -> TrainingOutcome {
+        BLAS.setThreads(config.threads)
+        let B = config.perDeviceTrainBatchSize, T = config.contextLength, accum = config.gradientAccumulationSteps
+        var inputs = [Int32](repeating: 0, count: B * T)
+        var targets = [Int32](repeating: 0, count: B * T)
+        let segmentStart = DispatchTime.now().uptimeNanoseconds
+        let wallBefore = state.wallSeconds
+        func wall() -> Double { wallBefore + Double(DispatchTime.now().uptimeNanoseconds - segmentStart) / 1e9 }
+        var lastSaved = Checkpoint.list(in: run.runDirectory).last?.step
+        var stop = onEvent(.started(summary)) == .stop
+        while !stop && state.step < config.maxSteps {
+            let step = state.step
+            if step % config.evalSteps == 0 {
+                stop = try evaluate(wall: wall(), onEvent) == .stop
+                if stop { break }
+            }
+            let stepStart = DispatchTime.now().uptimeNanoseconds
+            let lr = run.schedule.learningRate(atStep: step)
+            model.zeroGradients()
+            var loss = 0.0
+            for micro in 0..<accum {
+                sampler.fill(inputs: &inputs, targets: &targets, step: step, micro: micro)
+                let key = CounterRNG(UInt64(config.seed), UInt64(step), UInt64(micro), 0x4452_4F50).value(at: 0)
+                inputs.withUnsafeBufferPointer { i in
+                    targets.withUnsafeBufferPointer { t in
+                        loss += model.forward(inputs: i.baseAddress!, targets: t.baseAddress!, B: B, T: T, dropoutKey: key)!
+                        model.backward(inputs: i.baseAddress!, targets: t.baseAddress!, B: B, T: T,
+                                       lossScale: 1 / Float(B * T * accum), dropoutKey: key)
+                    }
+                }
+            }
+            loss /= Double(accum)
+            let norm = clipGradients([(model.gradients.base, model.gradients.count)], maxNorm: config.maxGradNorm)
+            if !loss.isFinite || !norm.isFinite || loss > Trainer.divergenceLoss {
+                _ = onEvent(.diverged(step: step, loss: loss, gradNorm: norm))
+                return .diverged(step: step, loss: loss)
+            }
+            optimizer.update(model, step: step + 1, learningRate: lr, beta1: config.adamBeta1, beta2: config.adamBeta2,
+                             eps: config.adamEpsilon, weightDecay: config.weightDecay)
+            state.step = step + 1
+            state.tokens += tokensPerStep
+            state.trainLossSum += loss
+            state.trainLossCount += 1
+            state.lastGradNorm = norm
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - stepStart) / 1e9
+            let record = StepRecord(step: state.step, tokens: state.tokens, learningRate: lr, trainLoss: loss,
+                                    gradNorm: norm, secondsPerStep: seconds,
+                                    logged: state.step % config.loggingSteps == 0 || state.step == config.maxSteps)
+            stop = onEvent(.step(record)) == .stop
+            if shouldSave(step: state.step) || (stop && lastSaved != state.step) {
+                try save(wall: wall(), onEvent)
+                lastSaved = state.step
+            }
+        }
+        if stop { return .stopped(step: state.step) }
+        if lastEvaluatedStep != state.step {
+            _ = try evaluate(wall: wall(), onEvent)
+        }
+        if lastSaved != state.step {
+            try save(wall: wall(), onEvent)
+        }
+        _ = onEvent(.finished(step: state.step))
+        return .completed(step: state.step)
+    }
+
+    private var lastEvaluatedStep: Int?
+
+    /// Evaluates both validation sets, appends a line to `metrics.jsonl`, resets the train-loss mean.
+    private func evaluate(wall: Double, _ onEvent: (TrainingEvent) -> TrainingControl) throws(TrainingError) -> TrainingControl {
+        let B = config.perDeviceTrainBatchSize
+        let down = model.validationLoss(on: downstreamValidation, batchSize: B)
+        let up = upstreamValidation.map { model.validationLoss(on: $0, batchSize: B) }
+        let record = MetricsRecord(
+            step: state.step, tokens: state.tokens, learningRate: run.schedule.learningRate(atStep: state.step),
+            trainLoss: state.trainLossCount > 0 ? state.trainLossSum / Double(state.trainLossCount) : nil,
+            upstreamLoss: up, downstreamLoss: down, gradNorm: state.lastGradNorm, wallSeconds: wall)
+        state.trainLossSum = 0
+        state.trainLossCount = 0
+        lastEvaluatedStep = state.step
+        try append(record)
+        return onEvent(.evaluation(record))
+    }
+
+    private func append(_ record: MetricsRecord) throws(TrainingError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do {
+            var line = try encoder.encode(record)
+            line.append(0x0A)
+            let handle = try FileHandle(forWritingTo: metricsFile)
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: line)
+            try handle.synchronize()
+        } catch {
+            throw .io(path: metricsFile.path, reason: "cannot append metrics: \(error.localizedDescription)")
+        }
+    }
+
+    // MARK: Checkpoints
+
+    /// Steps whose checkpoints are kept for good: `save_at` fractions of `max_steps`, and the end.
+    var keptSteps: Set<Int> {
+        Set(config.saveAt.map { Int(($0 * Double(config.maxSteps)).rounded()) } + [config.maxSteps])
+    }
+
+    func shouldSave(step: Int) -> Bool {
+        keptSteps.contains(step) || (config.saveSteps > 0 && step % config.saveSteps == 0)
+    }
+
+    private func save(wall: Double, _ onEvent: (TrainingEvent) -> TrainingControl) throws(TrainingError) {
+        state.wallSeconds = wall
+        let url: URL
+        do {
+            url = try Checkpoint.save(model: model, optimizer: optimizer, state: state, configYAML: configYAML,
+                                      lora: model.fineTuning.lora, initFrom: config.initFrom, in: run.runDirectory)
+        } catch {
+            throw .checkpoint(error)
+        }
+        // Keep the newest checkpoint (for resume) and the kept ones; drop older periodic ones.
+        let kept = keptSteps
+        for old in Checkpoint.list(in: run.runDirectory) where old.step != state.step && !kept.contains(old.step) {
+            try? FileManager.default.removeItem(at: old.url)
+        }
+        _ = onEvent(.checkpointSaved(step: state.step, path: url.path))
+    }
+}

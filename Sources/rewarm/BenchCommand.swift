@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import RewarmEngine
+
+/// `rewarm bench`: training speed on random bytes, one JSON line comparable with
+/// `../shared/bench/bench_torch.py` (same keys, same FLOP formula).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure training speed (tokens/s, GFLOP/s) of one model shape; prints JSON.")
+
+    @Option(help: "full or lora (r=8, alpha 16 on q_proj,v_proj as the PyTorch reference).")
+    var mode: String = "full"
+    @Option(name: [.customLong("dim"), .customLong("D")], help: "hidden_size") var dim = 128
+    @Option(name: [.customLong("layers"), .customLong("L")], help: "num_hidden_layers") var layers = 4
+    @Option(name: [.customLong("heads"), .customLong("H")], help: "num_attention_heads") var heads = 4
+    @Option(name: [.customLong("context"), .customLong("T")], help: "sequence length") var context = 128
+    @Option(name: [.customLong("batch"), .customLong("B")], help: "sequences per step") var batch = 16
+    @Option(help: "BLAS threads.") var threads = 1
+    @Option(help: "Timed steps (upper bound).") var steps = 20
+    @Option(help: "Untimed steps first.") var warmup = 3
+    @Option(name: .customLong("max-seconds"), help: "Budget for the timed steps.") var maxSeconds = 90.0
+    @Option(name: .customLong("lora-r"), help: "LoRA rank.") var loraR = 8
+    @Flag(help: "Print one JSON line (the default output).") var json = false
+
+    func validate() throws {
+        guard TrainingBenchmark.Mode(rawValue: mode) != nil else { throw ValidationError("--mode must be full or lora, got '\(mode)'") }
+        guard dim > 0, layers > 0, heads > 0, context > 1, batch > 0, threads > 0, steps > 0 else {
+            throw ValidationError("--dim, --layers, --heads, --batch, --threads, --steps must be positive and --context > 1")
+        }
+        guard dim % heads == 0, (dim / heads) % 2 == 0 else {
+            throw ValidationError("--heads \(heads) must divide --dim \(dim) into an even head size")
+        }
+    }
+
+    func run() throws {
+        let model = ModelConfig(hiddenSize: dim, numHiddenLayers: layers, numAttentionHeads: heads, maxPositionEmbeddings: context)
+        var bench = TrainingBenchmark(mode: TrainingBenchmark.Mode(rawValue: mode)!, model: model, batchSize: batch,
+                                      contextLength: context, threads: threads)
+        bench.steps = steps
+        bench.warmupSteps = warmup
+        bench.maxSeconds = maxSeconds
+        bench.loraRank = loraR
+        let r = bench.run()
+        let object: [String: Any] = [
+            "engine": "rewarm", "mode": mode, "D": dim, "L": layers, "H": heads, "T": context, "B": batch,
+            "threads": threads, "params": r.parameters, "trainable_params": r.trainableParameters,
+            "tokens_per_s": round1(r.tokensPerSecond), "ms_per_step": round2(r.secondsPerStep * 1000),
+            "est_gflops_per_s": round2(r.estimatedGFLOPS), "blas_core": BLAS.coreName,
+            "blas_core_source": BLASCoreSelection.source, "flops_per_token": r.flopsPerToken,
+            "flops_formula": r.flopsFormula, "intermediate_size": model.intermediateSize, "timed_steps": r.timedSteps,
+            "loss_first": round4(r.firstLoss), "loss_last": round4(r.lastLoss), "peak_rss_mb": round1(PeakMemory.megabytes()),
+        ]
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    private func round1(_ x: Double) -> Double { (x * 10).rounded() / 10 }
+    private func round2(_ x: Double) -> Double { (x * 100).rounded() / 100 }
+    private func round4(_ x: Double) -> Double { (x * 10000).rounded() / 10000 }
+}
+
+/// Peak resident memory of this process (VmHWM of /proc/self/status), in MiB.
+enum PeakMemory {
+    static func megabytes() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kb / 1024
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+
+/// Formatting helpers shared by the commands (only the CLI prints).
+enum Console {
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    }
+
+    /// 1234567 -> "1.23M", 20480 -> "20.5k".
+    static func count(_ n: Int) -> String {
+        let x = Double(n)
+        if x >= 1e9 { return String(format: "%.2fG", x / 1e9) }
+        if x >= 1e6 { return String(format: "%.2fM", x / 1e6) }
+        if x >= 1e3 { return String(format: "%.1fk", x / 1e3) }
+        return "\(n)"
+    }
+
+    static func loss(_ x: Double?) -> String { x.map { String(format: "%.4f", $0) } ?? "-" }
+
+    static func duration(_ seconds: Double) -> String {
+        if seconds < 60 { return String(format: "%.1fs", seconds) }
+        if seconds < 3600 { return String(format: "%dm%02ds", Int(seconds) / 60, Int(seconds) % 60) }
+        return String(format: "%dh%02dm", Int(seconds) / 3600, Int(seconds) % 3600 / 60)
+    }
+}

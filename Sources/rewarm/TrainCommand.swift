@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import RewarmEngine
+
+/// `rewarm train`: one run, no sweep.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train one run: pre-training from scratch, or continual pre-training from init_from.",
+        discussion: """
+            The config is a flat YAML map of config keys (see the README's table, or --print-config \
+            for every key with its value). The run folder (output_dir) receives config.yaml, \
+            metrics.jsonl and checkpoint-N/ folders. Ctrl-C stops after the current step with a \
+            checkpoint; --resume continues from it with the same losses.
+            """)
+
+    @Option(name: .long, help: "YAML file of config keys.") var config: String
+    @Option(name: .customLong("set"), help: "Override a key: --set learning_rate=3e-3 (repeatable).")
+    var overrides: [String] = []
+    @Flag(help: "Continue the run in output_dir from its newest checkpoint.") var resume = false
+    @Flag(name: .customLong("print-config"), help: "Print the resolved config (every key) and exit.")
+    var printConfig = false
+    @Flag(help: "Print evaluations only, not the training steps.") var quiet = false
+
+    func run() throws {
+        let resolved: ResolvedRun
+        do {
+            let given = try RunConfig.load(yamlFile: URL(fileURLWithPath: config), overrides: overrides)
+            resolved = try ResolvedRun(given)
+        } catch let e as ConfigError {
+            Console.error(e.description)
+            throw ExitCode(2)
+        } catch let e as TrainingError {
+            Console.error(e.description)
+            throw ExitCode(2)
+        }
+        if printConfig {
+            print(resolved.config.yaml(), terminator: "")
+            return
+        }
+        let trainer: Trainer
+        do {
+            trainer = try Trainer(resolved, resume: resume)
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(2)
+        }
+        let stop = StopSignal()
+        let maxSteps = resolved.config.maxSteps
+        let outcome: TrainingOutcome
+        do {
+            outcome = try trainer.train { event in
+                TrainCommand.print(event, maxSteps: maxSteps, quiet: quiet)
+                return stop.isRequested ? .stop : .proceed
+            }
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(1)
+        }
+        switch outcome {
+        case .completed:
+            Swift.print("done: \(resolved.runDirectory.path)")
+        case .stopped(let step):
+            Swift.print("stopped at step \(step); continue with: rewarm train --config \(config) --resume")
+            throw ExitCode(130)
+        case .diverged(let step, let loss):
+            Console.error("diverged at step \(step): loss \(loss)")
+            throw ExitCode(3)
+        }
+    }
+
+    static func print(_ event: TrainingEvent, maxSteps: Int, quiet: Bool) {
+        switch event {
+        case .started(let s):
+            var line = "run \(s.runDirectory) | params \(Console.count(s.parameters)) (trainable \(Console.count(s.trainableParameters)))"
+            line += " | \(Console.count(s.tokensPerStep)) tokens/step | BLAS \(s.blasCore)"
+            Swift.print(line)
+            var data = "data: \(s.dataset)"
+            if let u = s.upstream { data += " | upstream \(u)" }
+            if let i = s.initFrom { data += " | from \(i)" }
+            if s.startStep > 0 { data += " | resuming at step \(s.startStep)" }
+            Swift.print(data)
+        case .step(let r) where r.logged && !quiet:
+            Swift.print(String(
+                format: "step %6d/%d | tokens %@ | lr %.3e | loss %.4f | grad_norm %.3f | %.0f ms/step",
+                r.step, maxSteps, Console.count(r.tokens), r.learningRate, r.trainLoss, r.gradNorm, r.secondsPerStep * 1000))
+        case .step:
+            break
+        case .evaluation(let m):
+            var line = "eval step \(m.step) | downstream \(Console.loss(m.downstreamLoss))"
+            if let u = m.upstreamLoss { line += " | upstream \(Console.loss(u))" }
+            if let t = m.trainLoss { line += " | train \(Console.loss(t))" }
+            line += " | \(Console.duration(m.wallSeconds))"
+            Swift.print(line)
+        case .checkpointSaved(let step, let path):
+            if !quiet { Swift.print("checkpoint step \(step): \(path)") }
+        case .diverged(let step, let loss, let norm):
+            Swift.print("diverged at step \(step): loss \(loss), grad_norm \(norm)")
+        case .finished:
+            break
+        }
+        fflush(stdout)
+    }
+}
