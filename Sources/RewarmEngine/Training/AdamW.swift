@@ -1,0 +1,106 @@
+import Foundation
+
+// AdamW and global-norm gradient clipping as kernels over flat float buffers (llm.c style):
+// the caller owns parameters, gradients and the two moment buffers, all of one length N, and
+// calls `adamwUpdate` once per tensor (or once per slab when every tensor shares a weight decay).
+
+/// Hugging Face `TrainingArguments` defaults for AdamW (`adam_beta1`, `adam_beta2`,
+/// `adam_epsilon`, `weight_decay`, `max_grad_norm`).
+public enum AdamWDefaults {
+    public static let beta1: Float = 0.9
+    public static let beta2: Float = 0.999
+    public static let eps: Float = 1e-8
+    public static let weightDecay: Float = 0
+    public static let maxGradNorm: Double = 1
+}
+
+/// One AdamW step in place, `torch.optim.AdamW` semantics (decoupled weight decay), per element:
+///
+///     p = p x (1 - lr x wd)
+///     m = beta1 x m + (1 - beta1) x g
+///     v = beta2 x v + (1 - beta2) x g^2
+///     p = p - lr x mhat / (sqrt(vhat) + eps),  mhat = m / (1 - beta1^t),  vhat = v / (1 - beta2^t)
+///
+/// computed as PyTorch's `_single_tensor_adam` does: the bias corrections, the step size
+/// `lr / (1 - beta1^t)` and the decay factor in Double, then
+/// `p -= stepSize x m / (sqrt(v) / sqrt(1 - beta2^t) + eps)` in Float.
+///
+/// - Parameters:
+///   - params: (N) parameters, updated in place.
+///   - grads: (N) gradients of the loss (already averaged over accumulation and clipped).
+///   - m: (N) first moment, zero before step 1, updated in place.
+///   - v: (N) second moment, zero before step 1, updated in place.
+///   - count: N.
+///   - t: the 1-based optimizer step (1 on the first update).
+///   - learningRate: this step's lr, from the schedule.
+///   - weightDecay: decoupled decay; the caller passes 0 for tensors that are not matrices
+///     (norm gains), so only matrices decay.
+public func adamwUpdate(
+    params: UnsafeMutablePointer<Float>, grads: UnsafePointer<Float>,
+    m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, count: Int,
+    step t: Int, learningRate: Float, beta1: Float, beta2: Float, eps: Float, weightDecay: Float
+) {
+    precondition(t >= 1, "adamwUpdate: step t is 1-based, got \(t)")
+    let lr = Double(learningRate)
+    let biasCorrection1 = 1 - pow(Double(beta1), Double(t))
+    let biasCorrection2 = 1 - pow(Double(beta2), Double(t))
+    let stepSize = Float(lr / biasCorrection1)
+    let biasCorrection2Sqrt = Float(biasCorrection2.squareRoot())
+    let decayFactor = Float(1 - lr * Double(weightDecay))
+    let oneMinusBeta1 = 1 - beta1
+    let oneMinusBeta2 = 1 - beta2
+    let decays = weightDecay != 0
+    for i in 0..<count {
+        let g = grads[i]
+        var p = params[i]
+        if decays { p *= decayFactor }
+        let mi = beta1 * m[i] + oneMinusBeta1 * g
+        let vi = beta2 * v[i] + oneMinusBeta2 * g * g
+        m[i] = mi
+        v[i] = vi
+        let denominator = vi.squareRoot() / biasCorrection2Sqrt + eps
+        p -= stepSize * mi / denominator
+        params[i] = p
+    }
+}
+
+/// The L2 norm of several buffers taken as one vector, `sqrt(sum_i x_i^2)`, accumulated in Double
+/// (PyTorch's `clip_grad_norm_` total norm with `norm_type = 2`). Each pair is (pointer, count).
+/// Returns `inf` or `nan` when a gradient is not finite: the caller treats that as divergence.
+public func globalNorm(_ buffers: [(UnsafePointer<Float>, Int)]) -> Double {
+    var sumOfSquares = 0.0
+    for (pointer, count) in buffers {
+        for i in 0..<count {
+            let x = Double(pointer[i])
+            sumOfSquares += x * x
+        }
+    }
+    return sumOfSquares.squareRoot()
+}
+
+/// `p[i] *= factor` for i in 0..<count.
+public func scaleInPlace(_ p: UnsafeMutablePointer<Float>, count: Int, by factor: Float) {
+    for i in 0..<count { p[i] *= factor }
+}
+
+/// The factor `clip_grad_norm_` multiplies gradients by: `maxNorm / (totalNorm + 1e-6)` when that
+/// is below 1, else 1 (no clipping). `maxNorm <= 0` disables clipping (HF's `max_grad_norm: 0`),
+/// and so does a non-finite norm (the caller reports divergence instead of scaling by NaN).
+public func gradientClipCoefficient(totalNorm: Double, maxNorm: Double) -> Double {
+    guard maxNorm > 0, totalNorm.isFinite else { return 1 }
+    let coefficient = maxNorm / (totalNorm + 1e-6)
+    return coefficient < 1 ? coefficient : 1
+}
+
+/// Global-norm clipping in place, as `torch.nn.utils.clip_grad_norm_`: measures the norm of all
+/// the buffers together, scales every buffer by `gradientClipCoefficient` when it is below 1,
+/// and returns the norm measured before clipping (what HF logs as `grad_norm`).
+@discardableResult
+public func clipGradients(_ buffers: [(UnsafeMutablePointer<Float>, Int)], maxNorm: Double) -> Double {
+    let norm = globalNorm(buffers.map { (UnsafePointer($0.0), $0.1) })
+    let coefficient = gradientClipCoefficient(totalNorm: norm, maxNorm: maxNorm)
+    if coefficient < 1 {
+        for (pointer, count) in buffers { scaleInPlace(pointer, count: count, by: Float(coefficient)) }
+    }
+    return norm
+}
