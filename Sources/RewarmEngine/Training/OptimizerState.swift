@@ -21,21 +21,4 @@ public final class OptimizerState: @unchecked Sendable {
                 eps: Float(eps), weightDecay: t.isMatrix ? Float(weightDecay) : 0)
         }
     }
-
-    /// Global L2 norm of all trainable gradients, then scales them so the norm is at most
-    /// `maxNorm` (PyTorch `clip_grad_norm_`; 0 disables clipping). Returns the norm before clipping.
-    public static func clipGradients(_ model: LlamaModel, maxNorm: Double) -> Double {
-        let buffer = model.gradients.buffer
-        var sum = 0.0
-        for x in buffer { sum += Double(x) * Double(x) }
-        let norm = sum.squareRoot()
-        if maxNorm > 0 {
-            let coef = maxNorm / (norm + 1e-6)
-            if coef < 1 {
-                let c = Float(coef)
-                for i in 0..<buffer.count { buffer[i] *= c }
-            }
-        }
-        return norm
-    }
 }
