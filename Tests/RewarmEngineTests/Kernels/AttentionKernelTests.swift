@@ -1,0 +1,151 @@
+import Testing
+import RewarmEngine
+
+/// Seeded q, k, v and G (B, T, C), NH heads of hs = C / NH channels.
+private struct AttentionCase {
+    let B: Int, T: Int, C: Int, NH: Int
+    var q: [Float], k: [Float], v: [Float], dout: [Float]
+
+    init(seed: UInt64, B: Int = 2, T: Int = 5, C: Int = 8, NH: Int = 2) {
+        (self.B, self.T, self.C, self.NH) = (B, T, C, NH)
+        var rng = SplitMix64(seed: seed)
+        q = rng.floats(B * T * C, -1.5, 1.5)
+        k = rng.floats(B * T * C, -1.5, 1.5)
+        v = rng.floats(B * T * C)
+        dout = rng.floats(B * T * C)
+    }
+
+    func forward() -> (out: [Float], att: [Float]) {
+        let out = TestBuffer(repeating: Float(0), count: B * T * C)
+        let att = TestBuffer(repeating: Float(0), count: B * NH * T * T)
+        let qb = TestBuffer(q), kb = TestBuffer(k), vb = TestBuffer(v)
+        attentionForward(out.pointer, att.pointer, qb.pointer, kb.pointer, vb.pointer, B: B, T: T, C: C, NH: NH)
+        return (out.array, att.array)
+    }
+
+    /// attentionBackward `calls` times into gradients starting at `initial` (zeros when nil),
+    /// with the probabilities of the fast forward and the upstream gradient `upstream` (G when nil).
+    func backward(
+        initial: (dq: [Float], dk: [Float], dv: [Float])? = nil, dout upstream: [Float]? = nil, calls: Int = 1
+    ) -> (dq: [Float], dk: [Float], dv: [Float]) {
+        let zero = [Float](repeating: 0, count: B * T * C)
+        let dq = TestBuffer(initial?.dq ?? zero), dk = TestBuffer(initial?.dk ?? zero), dv = TestBuffer(initial?.dv ?? zero)
+        let scratch = TestBuffer(repeating: Float.nan, count: T * T)
+        let g = TestBuffer(upstream ?? dout), att = TestBuffer(forward().att)
+        let qb = TestBuffer(q), kb = TestBuffer(k), vb = TestBuffer(v)
+        for _ in 0..<calls {
+            attentionBackward(
+                dq.pointer, dk.pointer, dv.pointer, scratch: scratch.pointer, g.pointer, att.pointer,
+                qb.pointer, kb.pointer, vb.pointer, B: B, T: T, C: C, NH: NH)
+        }
+        return (dq.array, dk.array, dv.array)
+    }
+
+    func reference(q: [Double], k: [Double], v: [Double]) -> [Double] {
+        refAttention(q: q, k: k, v: v, B: B, T: T, C: C, NH: NH)
+    }
+
+    /// Flat indices of positions `range` of batch row b, all channels.
+    func indices(b: Int, positions range: Range<Int>) -> [Int] {
+        range.flatMap { t in ((b * T + t) * C)..<((b * T + t + 1) * C) }
+    }
+}
+
+@Suite("Attention kernel")
+struct AttentionKernelTests {
+    @Test("attention forward equals the naive Double reference, probabilities included")
+    func forwardMatchesReference() {
+        let c = AttentionCase(seed: 61)
+        let fast = c.forward()
+        let q = widened(c.q), k = widened(c.k), v = widened(c.v)
+        expectClose(fast.out, c.reference(q: q, k: k, v: v), "out")
+        expectClose(fast.att, refAttentionProbabilities(q: q, k: k, B: c.B, T: c.T, C: c.C, NH: c.NH), "att")
+    }
+
+    @Test("attention forward equals the reference with three heads of odd size over seven positions")
+    func forwardMatchesReferenceOddHeads() {
+        let c = AttentionCase(seed: 62, B: 1, T: 7, C: 9, NH: 3)
+        expectClose(c.forward().out, c.reference(q: widened(c.q), k: widened(c.k), v: widened(c.v)), "out")
+    }
+
+    @Test("attention backward equals central finite differences of sum(G * out) for q, k and v")
+    func backwardMatchesFiniteDifferences() {
+        let c = AttentionCase(seed: 63)
+        let q = widened(c.q), k = widened(c.k), v = widened(c.v), G = widened(c.dout)
+        let numericDq = numericGradient(at: q) { dot(G, c.reference(q: $0, k: k, v: v)) }
+        let numericDk = numericGradient(at: k) { dot(G, c.reference(q: q, k: $0, v: v)) }
+        let numericDv = numericGradient(at: v) { dot(G, c.reference(q: q, k: k, v: $0)) }
+        let fast = c.backward()
+        expectCloseRelativeToMax(fast.dq, numericDq, "dq")
+        expectCloseRelativeToMax(fast.dk, numericDk, "dk")
+        expectCloseRelativeToMax(fast.dv, numericDv, "dv")
+    }
+
+    @Test("attention backward adds into dq, dk, dv: two calls on R give R + 2 * one call")
+    func backwardAccumulates() {
+        let c = AttentionCase(seed: 64)
+        var rng = SplitMix64(seed: 644)
+        let n = c.B * c.T * c.C
+        let R = (dq: rng.floats(n), dk: rng.floats(n), dv: rng.floats(n))
+        let once = c.backward()
+        let twice = c.backward(initial: R, calls: 2)
+        expectClose(twice.dq, plus(R.dq, scaled(widened(once.dq), by: 2)), "dq")
+        expectClose(twice.dk, plus(R.dk, scaled(widened(once.dk), by: 2)), "dk")
+        expectClose(twice.dv, plus(R.dv, scaled(widened(once.dv), by: 2)), "dv")
+    }
+
+    @Test("attention probability rows sum to 1 and are exactly 0 above the diagonal")
+    func probabilitiesAreCausalDistributions() {
+        let c = AttentionCase(seed: 65)
+        let att = c.forward().att
+        var sums = [Double]()
+        for row in 0..<(c.B * c.NH * c.T) {
+            let t = row % c.T
+            let p = att[(row * c.T)..<((row + 1) * c.T)]
+            sums.append(p.reduce(0) { $0 + Double($1) })
+            #expect(p.dropFirst(t + 1).allSatisfy { $0 == 0 }, "row \(row) (t = \(t)) looks ahead")
+            #expect(p.prefix(t + 1).allSatisfy { $0 > 0 }, "row \(row) (t = \(t)) drops a visible position")
+        }
+        expectClose(sums, [Double](repeating: 1, count: sums.count), rel: 0, abs: 1e-6, "row sums")
+    }
+
+    @Test("attention output at position t does not change when k and v after t change")
+    func outputIsCausal() {
+        let original = AttentionCase(seed: 66)
+        let t0 = 2
+        var perturbed = original
+        var rng = SplitMix64(seed: 666)
+        for i in original.indices(b: 0, positions: (t0 + 1)..<original.T) {
+            perturbed.k[i] += rng.uniform(1, 3)
+            perturbed.v[i] += rng.uniform(1, 3)
+        }
+        let before = original.forward().out, after = perturbed.forward().out
+        let past = original.indices(b: 0, positions: 0..<(t0 + 1))
+        let future = original.indices(b: 0, positions: (t0 + 1)..<original.T)
+        let otherRow = original.indices(b: 1, positions: 0..<original.T)
+        expectClose(past.map { after[$0] }, past.map { before[$0] }, rel: 0, abs: 1e-6, "positions <= t")
+        expectClose(otherRow.map { after[$0] }, otherRow.map { before[$0] }, rel: 0, abs: 0, "batch row 1")
+        #expect(future.contains { after[$0] != before[$0] }, "the perturbation must reach later positions")
+    }
+
+    @Test("attention backward sends no gradient to positions after the last one with an upstream gradient")
+    func backwardIsCausal() {
+        let c = AttentionCase(seed: 67)
+        let t0 = 2
+        let future = Set((0..<c.B).flatMap { c.indices(b: $0, positions: (t0 + 1)..<c.T) })
+        let upstream = c.dout.indices.map { future.contains($0) ? 0 : c.dout[$0] }
+        let grads = c.backward(dout: upstream)
+        for (name, g) in [("dq", grads.dq), ("dk", grads.dk), ("dv", grads.dv)] {
+            #expect(future.allSatisfy { g[$0] == 0 }, "\(name) reaches a position after t0")
+            #expect(g.indices.contains { !future.contains($0) && g[$0] != 0 }, "\(name) is zero everywhere")
+        }
+    }
+
+    @Test("attention over a single position returns v")
+    func singlePositionReturnsValues() {
+        let c = AttentionCase(seed: 68, B: 2, T: 1, C: 8, NH: 2)
+        let fast = c.forward()
+        #expect(fast.att.allSatisfy { $0 == 1 })
+        expectClose(fast.out, c.v, rel: 1e-6, abs: 0, "out")
+    }
+}
