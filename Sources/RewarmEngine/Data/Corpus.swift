@@ -1,0 +1,89 @@
+/// A corpus as token streams: the training documents and the validation documents, each
+/// concatenated into one stream of byte tokens (`ByteTokenizer`).
+///
+/// Every document is followed by `documentSeparator`, "\n\n" (a blank line): documents are
+/// trimmed of trailing whitespace, so the separator is the only whitespace after each one and
+/// the model sees a uniform end-of-document signal, and the streams read as `.txt` corpora.
+/// Documents keep their source order (file after file) within each stream; which documents go
+/// to validation is `DocumentSplit`'s rule, fixed by the corpus and `val_size` alone.
+public struct Corpus: Sendable {
+    /// The spec it was loaded from (e.g. `fortunes-en`, `data/wiki.jsonl`).
+    public let name: String
+    /// The files read, in order (empty for `synthetic`).
+    public let files: [String]
+    /// (N_train) the training documents' bytes, each followed by the separator.
+    public let trainTokens: [UInt8]
+    /// (N_val) the validation documents' bytes, each followed by the separator.
+    public let validationTokens: [UInt8]
+    public let trainDocumentCount: Int
+    public let validationDocumentCount: Int
+    /// Bytes of all documents after cleaning and trimming, without separators.
+    public let textByteCount: Int
+
+    /// What follows every document in a token stream: a blank line, "\n\n".
+    public static let documentSeparator: [UInt8] = [0x0A, 0x0A]
+
+    public var documentCount: Int { trainDocumentCount + validationDocumentCount }
+
+    /// Loads the corpus named by `spec` (see `CorpusSource`) and splits it by document, holding
+    /// out the fraction `valSize` in (0, 0.5] for validation (`DocumentSplit`).
+    ///
+    /// `fortunesDirectory` is where the built-in fortune corpora are read (tests point it at a
+    /// fixture). Throws `CorpusError` for an unknown name, a missing or unreadable file, invalid
+    /// UTF-8, a bad JSON line, a corpus with no documents, or fewer than two.
+    public static func load(
+        _ spec: String, valSize: Double, fortunesDirectory: String = FortuneCollection.defaultDirectory
+    ) throws(CorpusError) -> Corpus {
+        try DocumentSplit.validate(valSize: valSize)
+        let source = try CorpusSource(spec: spec)
+        let (documents, files) = try source.read(fortunesDirectory: fortunesDirectory)
+        return try Corpus(name: spec, documents: documents, valSize: valSize, files: files)
+    }
+
+    /// A corpus from documents already in memory (UTF-8 bytes each), split by `DocumentSplit`.
+    /// Empty documents are dropped.
+    public init(name: String, documents: [[UInt8]], valSize: Double, files: [String] = []) throws(CorpusError) {
+        try DocumentSplit.validate(valSize: valSize)
+        let kept = documents.filter { !$0.isEmpty }
+        if kept.isEmpty {
+            throw .emptyCorpus(name: name, reason: "no documents (every entry is empty or the source holds none)")
+        }
+        if kept.count < 2 { throw .tooFewDocuments(name: name, count: kept.count) }
+        let isValidation = DocumentSplit.validationMask(documentCount: kept.count, valSize: valSize)
+        let textBytes = kept.reduce(0) { $0 + $1.count }
+        let validationCount = isValidation.reduce(0) { $0 + ($1 ? 1 : 0) }
+        let separator = Corpus.documentSeparator
+        var train: [UInt8] = []
+        var validation: [UInt8] = []
+        train.reserveCapacity(textBytes + separator.count * kept.count)
+        for (i, document) in kept.enumerated() {
+            if isValidation[i] {
+                validation += document
+                validation += separator
+            } else {
+                train += document
+                train += separator
+            }
+        }
+        self.name = name
+        self.files = files
+        self.trainTokens = train
+        self.validationTokens = validation
+        self.trainDocumentCount = kept.count - validationCount
+        self.validationDocumentCount = validationCount
+        self.textByteCount = textBytes
+    }
+
+    /// FNV-1a (64-bit) of the training then the validation stream: equal fingerprints mean the
+    /// same data and split, so runs on different machines can check they saw the same corpus.
+    public var fingerprint: UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for stream in [trainTokens, validationTokens] {
+            stream.withUnsafeBufferPointer { b in
+                for byte in b { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            }
+            h = (h ^ 0xFF) &* 0x0000_0100_0000_01B3  // stream boundary
+        }
+        return h
+    }
+}
