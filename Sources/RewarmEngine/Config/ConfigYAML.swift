@@ -1,0 +1,134 @@
+import Foundation
+import Yams
+
+/// The YAML side of the run config, all through Yams: reading a flat map of keys into
+/// `ConfigValue`s, reading `--set key=value`, and emitting the resolved config.
+enum ConfigYAML {
+    /// The pairs of the top-level map of `text`, in file order; an empty document is an empty map.
+    static func topLevelMap(_ text: String, source: String) throws(ConfigError) -> [(key: String, node: Node)] {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw configError(error, source: source)
+        }
+        switch root {
+        case nil:
+            return []
+        case .mapping(let mapping):
+            return mapping.map { pair in (pair.key.scalar?.string ?? "\(pair.key)", pair.value) }
+        case .sequence:
+            throw .notAMap(source: source, got: "a list")
+        case .scalar(let scalar):
+            throw .notAMap(source: source, got: "the scalar \(ConfigValue.string(scalar.string))")
+        case .alias:
+            throw .notAMap(source: source, got: "an alias")
+        }
+    }
+
+    /// The value of `node` for `key`. Scalars take the type YAML gives them (`3`, `0.5`, `1e-3`,
+    /// `true`, `null`), except that the keys of text type read any non-null scalar as its text
+    /// (`run_name: 2024` is "2024").
+    static func value(of node: Node, for key: ConfigKey, source: String) throws(ConfigError) -> ConfigValue {
+        switch node {
+        case .scalar(let scalar):
+            let tag = Tag.Name(rawValue: node.tag.rawValue)
+            if tag == .null { return .null }
+            if key.type.isText { return .string(scalar.string) }
+            let typed: ConfigValue? = switch tag {
+            case .bool: node.bool.map(ConfigValue.bool)
+            case .int: node.int.map(ConfigValue.int)
+            case .float: node.float.map(ConfigValue.double)
+            default: nil
+            }
+            return typed ?? .string(scalar.string)
+        case .sequence(let sequence):
+            var items: [ConfigValue] = []
+            for item in sequence {
+                items.append(try value(of: item, for: key, source: source))
+            }
+            return .list(items)
+        case .mapping:
+            throw .wrongType(source: source, key: key.name, expected: key.type.expectation, got: "a map")
+        case .alias:
+            throw .wrongType(source: source, key: key.name, expected: key.type.expectation, got: "an alias")
+        }
+    }
+
+    /// The value of `--set key=value` text (what follows the first `=`). It is read as YAML, so
+    /// `1e-3` is a number and `[0.5,1.0]` a list; for keys of text type a value that does not
+    /// start with a quote or `[` is taken as written (`dataset=*.txt`), and empty means null.
+    static func overrideValue(_ raw: String, for key: ConfigKey) throws(ConfigError) -> ConfigValue {
+        let source = "--set \(key.name)"
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        if key.type.isText, let first = text.first, !"'\"[".contains(first),
+           !["null", "Null", "NULL", "~"].contains(text) {
+            return .string(text)
+        }
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch {
+            throw configError(error, source: source)
+        }
+        guard let node else { return .null }
+        return try value(of: node, for: key, source: source)
+    }
+
+    /// YAML for `pairs` in their order, one `key: value` line each, written by Yams' emitter.
+    /// Numbers keep every digit (Swift's shortest round-trip form, with ".0" added to a bare
+    /// mantissa so YAML 1.1 readers see a float: 1e-08 -> 1.0e-08); lists are in flow style.
+    static func emit(_ pairs: [(key: String, value: ConfigValue)]) -> String {
+        let root = Node.mapping(Node.Mapping(pairs.map { (Node($0.key), node(for: $0.value)) }))
+        do {
+            return try Yams.serialize(node: root, width: -1, allowUnicode: true)
+        } catch {
+            preconditionFailure("Yams could not emit a flat map of scalars: \(error)")
+        }
+    }
+
+    private static func node(for value: ConfigValue) -> Node {
+        switch value {
+        case .string(let s): .scalar(s.represented())
+        case .int(let i): Node(String(i), Tag(.int))
+        case .double(let d): Node(floatText(d), Tag(.float))
+        case .bool(let b): Node(b ? "true" : "false", Tag(.bool))
+        case .null: Node("null", Tag(.null))
+        case .list(let items): .sequence(Node.Sequence(items.map(node(for:)), Tag(.seq), .flow))
+        }
+    }
+
+    static func floatText(_ d: Double) -> String {
+        var text = "\(d)"
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }), !text[..<e].contains(".") {
+            text.insert(contentsOf: ".0", at: e)
+        }
+        return text
+    }
+
+    /// A Yams error as a one-line `ConfigError` with the line and column Yams reports.
+    static func configError(_ error: any Error, source: String) -> ConfigError {
+        guard let error = error as? YamlError else {
+            return .malformedYAML(source: source, line: 1, column: 1, problem: oneLine("\(error)"))
+        }
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+            let .composer(context, problem, mark, _):
+            let during = context.map { " (\($0.text) at \($0.mark.line):\($0.mark.column))" } ?? ""
+            return .malformedYAML(source: source, line: mark.line, column: mark.column, problem: problem + during)
+        case let .reader(problem, offset, _, yaml):
+            let lines = yaml.prefix(offset ?? 0).split(separator: "\n", omittingEmptySubsequences: false)
+            return .malformedYAML(
+                source: source, line: lines.count, column: (lines.last?.count ?? 0) + 1, problem: problem)
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return .duplicateKey(
+                source: source, line: context.mark.line, column: context.mark.column, key: duplicates.first ?? "?")
+        default:
+            return .malformedYAML(source: source, line: 1, column: 1, problem: oneLine(error.description))
+        }
+    }
+
+    private static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+}

@@ -1,0 +1,162 @@
+/// The resolved config of one training run: every key of `RunConfig.keys`, with its default.
+///
+/// Names follow Hugging Face `TrainingArguments`, LLaMA-Factory and PEFT (coding keys are the
+/// snake_case names of `RunConfig.keys`). Build one with `load(yamlFile:overrides:)`,
+/// `load(yaml:source:overrides:)` or `init(values:source:)`; all of them validate, so a
+/// `RunConfig` that exists is a valid one. `yaml()` writes it back.
+public struct RunConfig: Sendable, Equatable {
+    // MARK: Model shape (`LlamaConfig` names)
+
+    /// `model`: the preset the shape starts from (`ModelConfig.presetNames`).
+    public internal(set) var modelPreset = "small"
+    /// `hidden_size`: C, width of the residual stream; nil = the preset's.
+    public internal(set) var hiddenSize: Int? = nil
+    /// `num_hidden_layers`: L, decoder layers; nil = the preset's.
+    public internal(set) var numHiddenLayers: Int? = nil
+    /// `num_attention_heads`: NH, heads per layer (must divide C); nil = the preset's.
+    public internal(set) var numAttentionHeads: Int? = nil
+    /// `intermediate_size`: F, SwiGLU width; nil = the preset's, or about 8/3 C when `hidden_size` is set.
+    public internal(set) var intermediateSize: Int? = nil
+    /// `rope_theta`: base of the rotary frequencies, theta_i = rope_theta^(-2i/hs).
+    public internal(set) var ropeTheta = 10_000.0
+    /// `rms_norm_eps`: epsilon of RMSNorm, x / sqrt(mean(x^2) + eps).
+    public internal(set) var rmsNormEps = 1e-5
+
+    // MARK: Data
+
+    /// `dataset`: the corpus the run trains on (`fortunes-en`, `fortunes-zh`, `synthetic:NAME`, a path). Required.
+    public internal(set) var dataset = ""
+    /// `upstream`: the corpus tracked for forgetting; nil (or "default") = the `init_from` checkpoint's
+    /// dataset (none from scratch), which the trainer resolves.
+    public internal(set) var upstream: String? = nil
+    /// `val_size`: fraction of documents held out for validation, in (0, 0.5].
+    public internal(set) var valSize = 0.05
+    /// `cutoff_len`: T, tokens per training sequence; nil = the model's context.
+    public internal(set) var cutoffLen: Int? = nil
+    /// `eval_tokens`: validation tokens per corpus per evaluation.
+    public internal(set) var evalTokens = 16_384
+    /// `replay_ratio`: fraction of each batch's sequences drawn from the upstream corpus, in [0, 1).
+    public internal(set) var replayRatio = 0.0
+
+    // MARK: Init and output
+
+    /// `init_from`: checkpoint to start from; nil (or "scratch") = random initialisation.
+    public internal(set) var initFrom: String? = nil
+    /// `output_dir`: the run folder; defaults to `results/runs/<run_name>`.
+    public internal(set) var outputDir = ""
+    /// `run_name`: defaults to the dataset's name and a hash of the other keys (`fortunes-zh-1a2b3c4d`).
+    public internal(set) var runName = ""
+
+    // MARK: Optimisation (`TrainingArguments` names)
+
+    /// `learning_rate`: peak learning rate of AdamW.
+    public internal(set) var learningRate = 1e-3
+    /// `lr_scheduler_type`: shape of the learning rate over steps.
+    public internal(set) var lrSchedulerType = LRSchedulerType.cosine
+    /// `warmup_ratio`: warmup length as a fraction of `max_steps`.
+    public internal(set) var warmupRatio = 0.0
+    /// `warmup_steps`: warmup length in steps; overrides `warmup_ratio` when > 0.
+    public internal(set) var warmupSteps = 0
+    /// `min_lr_ratio`: the floor of decaying schedules, as a fraction of `learning_rate`.
+    public internal(set) var minLrRatio = 0.1
+    /// `num_cycles`: restarts of `cosine_with_restarts`.
+    public internal(set) var numCycles = 1
+    /// `power`: exponent of `polynomial` decay.
+    public internal(set) var power = 1.0
+    /// `decay_ratio`: the final fraction of steps in which `warmup_stable_decay` decays.
+    public internal(set) var decayRatio = 0.1
+    /// `rewarm`: whether a run from a checkpoint warms up again (else it starts at the peak).
+    public internal(set) var rewarm = true
+    /// `weight_decay`: AdamW decoupled weight decay, on matrices only.
+    public internal(set) var weightDecay = 0.1
+    /// `adam_beta1`: first-moment decay of AdamW.
+    public internal(set) var adamBeta1 = 0.9
+    /// `adam_beta2`: second-moment decay of AdamW.
+    public internal(set) var adamBeta2 = 0.95
+    /// `adam_epsilon`: AdamW denominator epsilon, m / (sqrt(v) + eps).
+    public internal(set) var adamEpsilon = 1e-8
+    /// `max_grad_norm`: global gradient-norm clip; 0 = no clipping.
+    public internal(set) var maxGradNorm = 1.0
+    /// `per_device_train_batch_size`: B, sequences per micro-batch.
+    public internal(set) var perDeviceTrainBatchSize = 16
+    /// `gradient_accumulation_steps`: micro-batches per optimizer step.
+    public internal(set) var gradientAccumulationSteps = 1
+    /// `max_steps`: optimizer steps of the run.
+    public internal(set) var maxSteps = 1000
+    /// `eval_steps`: evaluate every N optimizer steps.
+    public internal(set) var evalSteps = 100
+    /// `logging_steps`: log the training loss every N optimizer steps.
+    public internal(set) var loggingSteps = 10
+    /// `save_steps`: 0 = save only at the end; else save every N steps, keeping the latest for resume.
+    public internal(set) var saveSteps = 0
+    /// `save_at`: fractions of `max_steps` in (0, 1] whose checkpoints are kept; sorted, no repeats.
+    public internal(set) var saveAt: [Double] = []
+    /// `seed`: seeds initialisation, data order and dropout.
+    public internal(set) var seed = 42
+    /// `threads`: BLAS threads.
+    public internal(set) var threads = 1
+
+    // MARK: Fine-tuning (LLaMA-Factory and PEFT names)
+
+    /// `finetuning_type`: which weights train.
+    public internal(set) var finetuningType = FinetuningType.full
+    /// `freeze_trainable_layers`: with `freeze`, how many of the last layers train.
+    public internal(set) var freezeTrainableLayers = 2
+    /// `lora_rank`: r, rank of the adapters.
+    public internal(set) var loraRank = 8
+    /// `lora_alpha`: adapter scale is alpha / r.
+    public internal(set) var loraAlpha = 16.0
+    /// `lora_dropout`: dropout on the adapter input.
+    public internal(set) var loraDropout = 0.0
+    /// `lora_target`: "all" or the canonical comma list of adapted modules (see `loraTargets`).
+    public internal(set) var loraTarget = "all"
+    /// `quantization_bit`: 4 for `qlora` (its default), nil otherwise.
+    public internal(set) var quantizationBit: Int? = nil
+    /// `quantization_type`: 4-bit code of the `qlora` base.
+    public internal(set) var quantizationType = QuantizationType.nf4
+
+    /// Every key at its default, `dataset` empty: the source of `ConfigKey.defaultValue`.
+    static let defaults = RunConfig()
+
+    /// Every key at its default (`dataset` empty); loading starts from this.
+    init() {}
+}
+
+// MARK: - Derived values
+
+extension RunConfig {
+    /// The modules `lora_target` may name, in the order of a decoder layer.
+    public static let loraModules = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+
+    /// The model shape: the preset, with the shape keys that are set, and a context that
+    /// covers `cutoff_len` (maxPositionEmbeddings = max(preset's, cutoff_len)).
+    public var model: ModelConfig {
+        guard let preset = ModelConfig.preset(modelPreset) else {
+            preconditionFailure("model preset '\(modelPreset)' was validated when the config was built")
+        }
+        let hidden = hiddenSize ?? preset.hiddenSize
+        let intermediate = intermediateSize
+            ?? (hiddenSize == nil ? preset.intermediateSize : ModelConfig.defaultIntermediateSize(hiddenSize: hidden))
+        return ModelConfig(
+            vocabSize: preset.vocabSize, hiddenSize: hidden,
+            numHiddenLayers: numHiddenLayers ?? preset.numHiddenLayers,
+            numAttentionHeads: numAttentionHeads ?? preset.numAttentionHeads,
+            intermediateSize: intermediate,
+            maxPositionEmbeddings: max(preset.maxPositionEmbeddings, cutoffLen ?? 0),
+            rmsNormEps: rmsNormEps, ropeTheta: ropeTheta)
+    }
+
+    /// T: tokens per training sequence, `cutoff_len` or the model's context.
+    public var contextLength: Int { cutoffLen ?? model.maxPositionEmbeddings }
+
+    /// The adapted modules, in `loraModules` order ("all" lists all seven).
+    public var loraTargets: [String] {
+        loraTarget == "all" ? Self.loraModules : loraTarget.split(separator: ",").map(String.init)
+    }
+
+    /// The warmup in optimizer steps: `warmup_steps` when > 0, else ceil(warmup_ratio x max_steps),
+    /// as `TrainingArguments.get_warmup_steps` computes it.
+    public var resolvedWarmupSteps: Int {
+        warmupSteps > 0 ? warmupSteps : Int((warmupRatio * Double(maxSteps)).rounded(.up))
+    }
+}
