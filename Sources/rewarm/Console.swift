@@ -23,3 +23,10 @@ enum Console {
         return String(format: "%dh%02dm", Int(seconds) / 3600, Int(seconds) % 3600 / 60)
     }
 }
+
+extension Console {
+    /// Flushes standard output so progress shows at once when piped (e.g. to a sweep's log).
+    static func flush() {
+        fflush(nil)  // all C streams: Swift's print writes through stdio's stdout buffer
+    }
+}

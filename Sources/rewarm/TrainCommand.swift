@@ -50,7 +50,7 @@ struct TrainCommand: ParsableCommand {
         let outcome: TrainingOutcome
         do {
             outcome = try trainer.train { event in
-                TrainCommand.print(event, maxSteps: maxSteps, quiet: quiet)
+                TrainCommand.show(event, maxSteps: maxSteps, quiet: quiet)
                 return stop.isRequested ? .stop : .proceed
             }
         } catch {
@@ -69,7 +69,7 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    static func print(_ event: TrainingEvent, maxSteps: Int, quiet: Bool) {
+    static func show(_ event: TrainingEvent, maxSteps: Int, quiet: Bool) {
         switch event {
         case .started(let s):
             var line = "run \(s.runDirectory) | params \(Console.count(s.parameters)) (trainable \(Console.count(s.trainableParameters)))"
@@ -99,6 +99,6 @@ struct TrainCommand: ParsableCommand {
         case .finished:
             break
         }
-        fflush(stdout)
+        Console.flush()
     }
 }

@@ -1,15 +1,3 @@
-/// `lr_scheduler_type`: the names of Hugging Face `SchedulerType`, plus `warmup_stable_decay`.
-public enum LRSchedulerType: String, CaseIterable, Sendable, Codable {
-    case constant
-    case constantWithWarmup = "constant_with_warmup"
-    case linear
-    case cosine
-    case cosineWithRestarts = "cosine_with_restarts"
-    case polynomial
-    case inverseSqrt = "inverse_sqrt"
-    case warmupStableDecay = "warmup_stable_decay"
-}
-
 /// `finetuning_type`, as in LLaMA-Factory: which weights train.
 public enum FinetuningType: String, CaseIterable, Sendable, Codable {
     /// Every weight trains.

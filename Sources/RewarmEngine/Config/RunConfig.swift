@@ -52,7 +52,7 @@ public struct RunConfig: Sendable, Equatable {
     /// `learning_rate`: peak learning rate of AdamW.
     public internal(set) var learningRate = 1e-3
     /// `lr_scheduler_type`: shape of the learning rate over steps.
-    public internal(set) var lrSchedulerType = LRSchedulerType.cosine
+    public internal(set) var lrSchedulerType = SchedulerType.cosine
     /// `warmup_ratio`: warmup length as a fraction of `max_steps`.
     public internal(set) var warmupRatio = 0.0
     /// `warmup_steps`: warmup length in steps; overrides `warmup_ratio` when > 0.
@@ -65,7 +65,8 @@ public struct RunConfig: Sendable, Equatable {
     public internal(set) var power = 1.0
     /// `decay_ratio`: the final fraction of steps in which `warmup_stable_decay` decays.
     public internal(set) var decayRatio = 0.1
-    /// `rewarm`: whether a run from a checkpoint warms up again (else it starts at the peak).
+    /// `rewarm`: whether a run from a checkpoint follows its own schedule again (warmup to
+    /// `learning_rate`, then decay); false holds the lr where the checkpoint's schedule ended, constant.
     public internal(set) var rewarm = true
     /// `weight_decay`: AdamW decoupled weight decay, on matrices only.
     public internal(set) var weightDecay = 0.1

@@ -31,7 +31,7 @@ extension RunConfig {
         .int("num_cycles", \.numCycles, .atLeast(1), "Restarts of cosine_with_restarts."),
         .double("power", \.power, .greaterThan(0), "Exponent of polynomial decay."),
         .double("decay_ratio", \.decayRatio, .openClosed(0, 1), "Final fraction of steps in which warmup_stable_decay decays."),
-        .bool("rewarm", \.rewarm, "Whether a run from a checkpoint warms up again (else it starts at the peak)."),
+        .bool("rewarm", \.rewarm, "true: warm up to learning_rate and follow lr_scheduler_type again; false: hold the lr where the init_from checkpoint's schedule ended, constant."),
         .double("weight_decay", \.weightDecay, .atLeast(0), "AdamW decoupled weight decay (matrices only)."),
         .double("adam_beta1", \.adamBeta1, .closedOpen(0, 1), "AdamW first-moment decay."),
         .double("adam_beta2", \.adamBeta2, .closedOpen(0, 1), "AdamW second-moment decay."),

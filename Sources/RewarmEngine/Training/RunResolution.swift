@@ -43,7 +43,7 @@ public struct ResolvedRun: Sendable {
         }
         if config.rewarm {
             schedule = LearningRateSchedule(
-                type: SchedulerType(rawValue: config.lrSchedulerType.rawValue)!, peak: config.learningRate,
+                type: config.lrSchedulerType, peak: config.learningRate,
                 totalSteps: config.maxSteps, warmupSteps: config.resolvedWarmupSteps, minLRRatio: config.minLrRatio,
                 numCycles: config.numCycles, power: config.power, decayRatio: config.decayRatio)
         } else {

@@ -22,6 +22,8 @@ public final class Trainer {
 
     /// A loss this far above uniform guessing (4 x ln 256 = 22.2 nats) counts as exploded.
     public static let divergenceLoss = 4 * log(256.0)
+    /// First key of the LoRA dropout stream (distinct from the batch sampler's).
+    static let dropoutTag: UInt64 = 0x4452_4F50_4F55_5400
 
     public init(_ run: ResolvedRun, resume: Bool) throws(TrainingError) {
         self.run = run
@@ -35,9 +37,8 @@ public final class Trainer {
             upstream = try config.upstream.map { s throws(CorpusError) in try Corpus.load(s, valSize: config.valSize) }
             let T = config.contextLength
             sampler = try BatchSampler(
-                trainTokens: downstream.trainTokens, replayTokens: upstream?.trainTokens ?? [], contextLength: T,
-                batchSize: config.perDeviceTrainBatchSize, seed: UInt64(config.seed), replayRatio: config.replayRatio,
-                corpusName: downstream.name, replayName: upstream?.name ?? "")
+                corpus: downstream, replay: upstream, replayRatio: config.replayRatio, contextLength: T,
+                batchSize: config.perDeviceTrainBatchSize, seed: UInt64(bitPattern: Int64(config.seed)))
             downstreamValidation = try ValidationSet(corpus: downstream, contextLength: T, maxTokens: config.evalTokens)
             upstreamValidation = try upstream.map { c throws(CorpusError) in
                 try ValidationSet(corpus: c, contextLength: T, maxTokens: config.evalTokens)
@@ -108,7 +109,7 @@ public final class Trainer {
     /// Keeps the metric lines of evaluations before `step` (those after it are recomputed).
     private func truncateMetrics(before step: Int) throws(TrainingError) {
         guard let text = try? String(contentsOf: metricsFile, encoding: .utf8) else {
-            FileManager.default.createFile(atPath: metricsFile.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: metricsFile.path, contents: nil)
             return
         }
         let kept = text.split(separator: "\n").filter { line in
@@ -161,8 +162,8 @@ public final class Trainer {
             model.zeroGradients()
             var loss = 0.0
             for micro in 0..<accum {
-                sampler.fill(inputs: &inputs, targets: &targets, step: step, micro: micro)
-                let key = CounterRNG(UInt64(config.seed), UInt64(step), UInt64(micro), 0x4452_4F50).value(at: 0)
+                _ = sampler.fill(inputs: &inputs, targets: &targets, step: step, micro: micro)
+                let key = CounterRNG(Trainer.dropoutTag, UInt64(bitPattern: Int64(config.seed)), UInt64(step), UInt64(micro)).value(at: 0)
                 inputs.withUnsafeBufferPointer { i in
                     targets.withUnsafeBufferPointer { t in
                         loss += model.forward(inputs: i.baseAddress!, targets: t.baseAddress!, B: B, T: T, dropoutKey: key)!
