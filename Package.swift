@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // MARK: C shim
@@ -31,7 +32,12 @@ let package = Package(
         // MARK: Lab: sweeps, store, analysis, reports (imports the engine, never the reverse).
         .target(
             name: "RewarmLab",
-            dependencies: ["RewarmEngine", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "RewarmEngine",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
         ),
         // MARK: CLI
         .executableTarget(
