@@ -122,10 +122,12 @@ public final class Trainer {
         }
     }
 
+    /// The first differing line of two resolved configs, preferring a real key over the derived
+    /// `run_name` (which changes whenever any key does).
     static func firstDifference(_ a: String, _ b: String) -> String {
-        let la = a.split(separator: "\n"), lb = b.split(separator: "\n")
-        for (x, y) in zip(la, lb) where x != y { return "was '\(x)', now '\(y)'" }
-        return "different keys"
+        let pairs = zip(a.split(separator: "\n"), b.split(separator: "\n")).filter { $0 != $1 }
+        guard let pair = pairs.first(where: { !$0.0.hasPrefix("run_name:") }) ?? pairs.first else { return "different keys" }
+        return "was '\(pair.0)', now '\(pair.1)'"
     }
 
     // MARK: The loop

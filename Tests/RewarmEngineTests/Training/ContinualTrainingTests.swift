@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+@testable import RewarmEngine
+
+@Suite("Continual pre-training from a checkpoint")
+struct ContinualTrainingTests {
+    /// A finished base run on synthetic:a (cosine to 0.1 x peak).
+    func base() throws -> URL {
+        let dir = temporaryFolder("base")
+        try train(tinyRunConfig(dir, ["max_steps": 30, "save_at": [0.5, 1.0]]))
+        return dir
+    }
+
+    @Test("a continual run tracks the base corpus as upstream, starting from the base's own loss")
+    func upstreamTracked() throws {
+        let baseDir = try base()
+        let dir = temporaryFolder("cont")
+        let config = try tinyRunConfig(dir, ["dataset": "synthetic:b", "init_from": .string(baseDir.path), "max_steps": 20])
+        let run = try ResolvedRun(config)
+        #expect(run.config.upstream == "synthetic:a")
+        try train(config)
+        let m = try metrics(dir)
+        let baseFinal = try metrics(baseDir).last!
+        #expect(m[0].upstreamLoss == baseFinal.downstreamLoss)
+        #expect(m.last!.downstreamLoss < m[0].downstreamLoss)
+        #expect(m.last!.upstreamLoss! > m[0].upstreamLoss!, "training on another corpus forgets")
+    }
+
+    @Test("rewarm false holds the learning rate where the base's schedule ended")
+    func noRewarm() throws {
+        let baseDir = try base()
+        let dir = temporaryFolder("const")
+        try train(tinyRunConfig(dir, ["dataset": "synthetic:b", "init_from": .string(baseDir.path), "rewarm": false, "max_steps": 20]))
+        let lrs = Set(try metrics(dir).map(\.learningRate))
+        #expect(lrs.count == 1)
+        #expect(abs(lrs.first! - 3e-4) < 1e-12, "cosine ends at 0.1 x peak 3e-3, got \(lrs)")
+    }
+
+    @Test("an intermediate checkpoint kept by save_at can be the starting point")
+    func intermediateCheckpoint() throws {
+        let baseDir = try base()
+        #expect(Checkpoint.list(in: baseDir).map(\.step) == [15, 30])
+        let run = try ResolvedRun(tinyRunConfig(temporaryFolder("mid"), ["dataset": "synthetic:b", "init_from": .string(baseDir.appendingPathComponent("checkpoint-15").path), "rewarm": false]))
+        #expect(run.initCheckpoint?.state.step == 15)
+        #expect(run.schedule.learningRate(atStep: 0) == run.initCheckpoint!.state.schedule.learningRate(atStep: 15))
+    }
+
+    @Test("bad run settings are refused with one line naming the key or path")
+    func errors() throws {
+        let dir = temporaryFolder("err")
+        #expect(throws: TrainingError.invalid(key: "rewarm", reason: "false needs init_from (it holds the lr where the checkpoint's schedule ended)")) {
+            try ResolvedRun(tinyRunConfig(dir, ["rewarm": false]))
+        }
+        do {
+            _ = try ResolvedRun(tinyRunConfig(dir, ["init_from": "/nonexistent/run"]))
+            Issue.record("missing init_from accepted")
+        } catch let e as TrainingError {
+            #expect(e.description == "init_from '/nonexistent/run': no such folder (give a run folder or a checkpoint-N folder)")
+        }
+        do {
+            _ = try Trainer(ResolvedRun(tinyRunConfig(dir, ["dataset": "/nonexistent/corpus.txt"])), resume: false)
+            Issue.record("missing corpus accepted")
+        } catch let e as TrainingError {
+            #expect(e.description.contains("/nonexistent/corpus.txt"), "\(e)")
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("config.yaml").path), "nothing written")
+        }
+    }
+}

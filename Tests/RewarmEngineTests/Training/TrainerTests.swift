@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import RewarmEngine
+
+@Suite("Training runs")
+struct TrainerTests {
+    @Test("a short training on the synthetic corpus lowers the validation loss clearly")
+    func lowersLoss() throws {
+        let dir = temporaryFolder("lowers")
+        let outcome = try train(tinyRunConfig(dir, ["max_steps": 60, "eval_steps": 20]))
+        #expect(outcome == .completed(step: 60))
+        let m = try metrics(dir)
+        #expect(m.map(\.step) == [0, 20, 40, 60])
+        #expect(m.last!.downstreamLoss < 0.6 * m.first!.downstreamLoss, "\(m.map(\.downstreamLoss))")
+        #expect(m.first!.trainLoss == nil && m.first!.upstreamLoss == nil)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("checkpoint-60/model.safetensors").path))
+    }
+
+    @Test("every metrics line has every key, with null where a value does not exist")
+    func metricsKeys() throws {
+        let dir = temporaryFolder("keys")
+        try train(tinyRunConfig(dir, ["max_steps": 10]))
+        let line = try String(contentsOf: dir.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")[0]
+        let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+        #expect(Set(object.keys) == ["step", "tokens", "learning_rate", "train_loss", "upstream_loss", "downstream_loss", "grad_norm", "wall_s"])
+        #expect(object["upstream_loss"] is NSNull)
+    }
+
+    @Test("two runs with the same config and seed give identical losses")
+    func deterministic() throws {
+        let a = temporaryFolder("det-a"), b = temporaryFolder("det-b")
+        try train(tinyRunConfig(a))
+        try train(tinyRunConfig(b))
+        #expect(try metrics(a) == metrics(b))
+        let c = temporaryFolder("det-c")
+        try train(tinyRunConfig(c, ["seed": 6]))
+        #expect(try metrics(a) != metrics(c))
+    }
+
+    @Test("a run stopped and resumed gives the same losses as an uninterrupted run", arguments: [
+        [String: ConfigValue](),
+        ["finetuning_type": "lora", "lora_rank": 2, "lora_dropout": 0.1, "gradient_accumulation_steps": 2],
+    ])
+    func resumeIsExact(extra: [String: ConfigValue]) throws {
+        let whole = temporaryFolder("whole"), parts = temporaryFolder("parts")
+        try train(tinyRunConfig(whole, extra))
+        let first = try train(tinyRunConfig(parts, extra), stopAt: 17)
+        #expect(first == .stopped(step: 17))
+        #expect(Checkpoint.list(in: parts).map(\.step) == [17])
+        let second = try train(tinyRunConfig(parts, extra), resume: true)
+        #expect(second == .completed(step: 40))
+        #expect(try metrics(parts) == metrics(whole))
+    }
+
+    @Test("a run folder that holds a run is refused without resume, and resume with another config is refused")
+    func runFolderGuards() throws {
+        let dir = temporaryFolder("guard")
+        try train(tinyRunConfig(dir, ["max_steps": 10]))
+        #expect(throws: TrainingError.self) { try train(tinyRunConfig(dir, ["max_steps": 10])) }
+        do {
+            try train(tinyRunConfig(dir, ["max_steps": 10, "learning_rate": 1e-3]), resume: true)
+            Issue.record("a changed config was resumed")
+        } catch let e as TrainingError {
+            #expect(e.description.contains("config differs"), "\(e)")
+            #expect(e.description.contains("learning_rate"), "\(e)")
+        }
+    }
+
+    @Test("a diverging run stops and is reported as diverged at its step")
+    func divergence() throws {
+        let dir = temporaryFolder("diverge")
+        let outcome = try train(tinyRunConfig(dir, ["learning_rate": 1e4, "max_grad_norm": 0, "lr_scheduler_type": "constant"]))
+        guard case .diverged(let step, _) = outcome else {
+            Issue.record("expected divergence, got \(outcome)")
+            return
+        }
+        #expect(step < 40)
+    }
+}
