@@ -50,7 +50,10 @@ let package = Package(
         ),
         // MARK: Tests
         .testTarget(name: "RewarmEngineTests", dependencies: ["RewarmEngine"]),
-        .testTarget(name: "RewarmLabTests", dependencies: ["RewarmLab"]),
+        .testTarget(
+            name: "RewarmLabTests",
+            dependencies: ["RewarmLab", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
