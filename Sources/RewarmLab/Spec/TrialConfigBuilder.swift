@@ -15,7 +15,7 @@ struct TrialConfigBuilder {
 
     /// The effective config of a trial before canonicalisation: the base's model shape, then
     /// `defaults`, then `own` (a grid point or an extra trial), then `seed`; `init_from` defaults
-    /// to `base@1.0`. `origins` maps each key to the spec path of its value.
+    /// to `base@1.0` and `upstream` to the base's dataset. `origins` maps each key to the spec path of its value.
     func layered(own: [SpecSetting], seed: Int, seedPath: String) -> (values: [String: ConfigValue], origins: [String: String]) {
         var values: [String: ConfigValue] = [:]
         var origins: [String: String] = [:]
@@ -28,6 +28,9 @@ struct TrialConfigBuilder {
             origins[setting.setting.key] = setting.path
         }
         if values["init_from"] == nil { values["init_from"] = .string(BaseSpec.initFrom(fraction: 1.0)) }
+        // Every trial tracks the base's corpus as upstream unless the spec says otherwise, so a
+        // from-scratch baseline's forgetting curve is measured on the same text (F5).
+        if values["upstream"] == nil { values["upstream"] = base.values["dataset"] }
         values["seed"] = .int(seed)
         origins["seed"] = seedPath
         return (values, origins)

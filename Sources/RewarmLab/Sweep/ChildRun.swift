@@ -18,7 +18,7 @@ enum ChildRun {
         let result = try await Subprocess.run(
             .path(.init(executable.path)), arguments: ["run-trial", directory.path],
             environment: .inherit.updating(["OPENBLAS_NUM_THREADS": "1"]),
-            output: .sequence, error: .string(limit: 1 << 20)
+            input: .none, output: .sequence, error: .string(limit: 1 << 20)
         ) { execution in
             let watcher = Task {
                 while !Task.isCancelled {
@@ -36,7 +36,8 @@ enum ChildRun {
                 if let p = try? decoder.decode(TrialProcess.Progress.self, from: Data(text.utf8)) { onProgress(p) }
             }
         }
-        if let stderr = result.standardError, !stderr.isEmpty {
+        let stderr = result.standardError
+        if !stderr.isEmpty {
             append(stderr, to: log)
         }
         switch result.terminationStatus {

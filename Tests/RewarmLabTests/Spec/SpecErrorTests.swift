@@ -160,7 +160,7 @@ struct SpecErrorTests {
         #expect(fail(SpecFixtures.small(extra: "trials: [{init_from: scratch, rewarm: false}]"), "s.yaml")
             == "s.yaml: trials[0].rewarm: false needs init_from (it holds the learning rate where the checkpoint's "
                 + "schedule ended), but trials[0].init_from starts from scratch")
-        #expect(fail(SpecFixtures.small(extra: "trials: [{init_from: scratch, replay_ratio: 0.25}]"), "s.yaml")
+        #expect(fail(SpecFixtures.small(extra: "trials: [{init_from: scratch, upstream: null, replay_ratio: 0.25}]"), "s.yaml")
             == "s.yaml: trials[0].replay_ratio: 0.25 needs an upstream corpus to replay (set upstream or init_from)")
     }
 
