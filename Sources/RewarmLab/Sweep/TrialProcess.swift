@@ -30,6 +30,7 @@ public enum TrialProcess {
         directory: URL, report: (Progress) -> Void, shouldStop: () -> Bool
     ) -> TrialStatus {
         let host = ProcessInfo.processInfo.hostName
+        let pid = ProcessInfo.processInfo.processIdentifier
         let configFile = directory.appendingPathComponent("config.yaml")
         let status: TrialStatus
         do {
@@ -43,6 +44,7 @@ public enum TrialProcess {
             let outcome = try trainer.train { event in
                 switch event {
                 case .started(let s):
+                    appendLog("start at step \(s.startStep) of \(maxSteps) on \(host) pid \(pid)", in: directory)
                     report(Progress(kind: "start", step: s.startStep, maxSteps: maxSteps))
                 case .step(let r) where r.logged:
                     report(Progress(kind: "step", step: r.step, maxSteps: maxSteps, trainLoss: r.trainLoss, secondsPerStep: r.secondsPerStep))
@@ -72,7 +74,22 @@ public enum TrialProcess {
             status = TrialStatus(state: .failed, error: "\(error)", step: 0, host: host)
         }
         try? status.write(in: directory)
+        appendLog("\(status.state.rawValue) at step \(status.step)" + (status.error.map { ": \($0)" } ?? ""), in: directory)
         report(Progress(kind: "end", step: status.step, maxSteps: 0))
         return status
+    }
+
+    /// Appends a dated line to the run folder's `trial.log`: the audit trail of every attempt.
+    static func appendLog(_ line: String, in directory: URL) {
+        let stamp = ISO8601DateFormatter().string(from: Date())
+        let data = Data("[\(stamp)] \(line)\n".utf8)
+        let url = directory.appendingPathComponent("trial.log")
+        if let handle = try? FileHandle(forWritingTo: url) {
+            _ = try? handle.seekToEnd()
+            try? handle.write(contentsOf: data)
+            try? handle.close()
+        } else {
+            try? data.write(to: url)
+        }
     }
 }
