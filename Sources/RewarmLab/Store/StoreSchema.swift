@@ -52,7 +52,7 @@ enum StoreSchema {
         """,
         """
         CREATE TABLE trial ( -- one run of a sweep: a grid point or an explicit extra trial, with one seed
-          id TEXT NOT NULL PRIMARY KEY, -- FNV-1a 64 of config_json and the sweep name, 16 hex
+          id TEXT NOT NULL PRIMARY KEY, -- FNV-1a 64 of the sweep name, the base hash (trials from the base) and config_json, 16 hex
           sweep TEXT NOT NULL REFERENCES sweep(name) ON DELETE CASCADE, -- the sweep it belongs to
           name TEXT, -- name of an explicit extra trial (e.g. scratch); NULL for grid points
           seed INTEGER NOT NULL, -- the run's seed
