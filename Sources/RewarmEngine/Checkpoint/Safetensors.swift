@@ -140,37 +140,16 @@ public enum SafetensorsWriter {
     ) -> [UInt8] {
         var fields: [String] = []
         if !metadata.isEmpty {
-            let pairs = metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }
+            let pairs = metadata.keys.sorted().map { "\(JSONLiteral.string($0)):\(JSONLiteral.string(metadata[$0]!))" }
             fields.append("\"__metadata__\":{\(pairs.joined(separator: ","))}")
         }
         for entry in entries {
             let shape = entry.shape.map(String.init).joined(separator: ",")
             fields.append(
-                "\(jsonString(entry.name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],"
+                "\(JSONLiteral.string(entry.name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],"
                     + "\"data_offsets\":[\(entry.begin),\(entry.end)]}")
         }
         return Array("{\(fields.joined(separator: ","))}".utf8)
-    }
-
-    /// A JSON string literal, escaped as serde_json escapes (quote, backslash, control characters).
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
 

@@ -108,27 +108,11 @@ enum ConfigYAML {
 
     /// A Yams error as a one-line `ConfigError` with the line and column Yams reports.
     static func configError(_ error: any Error, source: String) -> ConfigError {
-        guard let error = error as? YamlError else {
-            return .malformedYAML(source: source, line: 1, column: 1, problem: oneLine("\(error)"))
-        }
-        switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
-            let .composer(context, problem, mark, _):
-            let during = context.map { " (\($0.text) at \($0.mark.line):\($0.mark.column))" } ?? ""
-            return .malformedYAML(source: source, line: mark.line, column: mark.column, problem: problem + during)
-        case let .reader(problem, offset, _, yaml):
-            let lines = yaml.prefix(offset ?? 0).split(separator: "\n", omittingEmptySubsequences: false)
-            return .malformedYAML(
-                source: source, line: lines.count, column: (lines.last?.count ?? 0) + 1, problem: problem)
-        case let .duplicatedKeysInMapping(duplicates, context):
+        if case let YamlError.duplicatedKeysInMapping(duplicates, context)? = error as? YamlError {
             return .duplicateKey(
                 source: source, line: context.mark.line, column: context.mark.column, key: duplicates.first ?? "?")
-        default:
-            return .malformedYAML(source: source, line: 1, column: 1, problem: oneLine(error.description))
         }
-    }
-
-    private static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        let at = YAMLErrorLocation(error)
+        return .malformedYAML(source: source, line: at.line, column: at.column, problem: at.problem)
     }
 }

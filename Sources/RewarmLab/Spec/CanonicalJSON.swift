@@ -9,37 +9,18 @@ enum CanonicalJSON {
     /// `{"a":1,"b":[0.5,1.0],"c":null}` for `values`, keys sorted.
     static func text(_ values: [String: ConfigValue]) -> String {
         let keys = values.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-        return "{" + keys.map { quoted($0) + ":" + text(values[$0] ?? .null) }.joined(separator: ",") + "}"
+        return "{" + keys.map { JSONLiteral.string($0) + ":" + text(values[$0] ?? .null) }.joined(separator: ",") + "}"
     }
 
     static func text(_ value: ConfigValue) -> String {
         switch value {
-        case .string(let s): quoted(s)
+        case .string(let s): JSONLiteral.string(s)
         case .int(let i): String(i)
         case .double(let d): d.isFinite ? "\(d)" : "null"
         case .bool(let b): b ? "true" : "false"
         case .list(let items): "[" + items.map(text).joined(separator: ",") + "]"
         case .null: "null"
         }
-    }
-
-    /// A JSON string literal (RFC 8259): `"`, `\` and control characters escaped.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
 

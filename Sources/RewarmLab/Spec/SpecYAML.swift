@@ -79,24 +79,8 @@ enum SpecYAML {
 
     /// A Yams error as a one-line `SpecError` with the line and column Yams reports.
     static func malformed(_ error: any Error, file: String) -> SpecError {
-        guard let error = error as? YamlError else {
-            return .malformedYAML(file: file, line: 1, column: 1, problem: oneLine("\(error)"))
-        }
-        switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
-            let .composer(context, problem, mark, _):
-            let during = context.map { " (\($0.text) at \($0.mark.line):\($0.mark.column))" } ?? ""
-            return .malformedYAML(file: file, line: mark.line, column: mark.column, problem: problem + during)
-        case let .reader(problem, offset, _, yaml):
-            let lines = yaml.prefix(offset ?? 0).split(separator: "\n", omittingEmptySubsequences: false)
-            return .malformedYAML(file: file, line: lines.count, column: (lines.last?.count ?? 0) + 1, problem: problem)
-        default:
-            return .malformedYAML(file: file, line: 1, column: 1, problem: oneLine(error.description))
-        }
-    }
-
-    private static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        let at = YAMLErrorLocation(error)
+        return .malformedYAML(file: file, line: at.line, column: at.column, problem: at.problem)
     }
 
     /// Yams refuses a map with a repeated key before it builds the tree, and says only the key and
