@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Markdown table of a `scripts/bench-vs-pytorch` run: PyTorch next to Rewarm, per shape/mode/threads.
+
+Usage: bench_table.py RESULTS.jsonl [FAILURES.jsonl] [--shapes NAME=D/L/H/T/B,...]
+                      [--date TEXT] [--cpu TEXT] [--coretype TEXT] [--notes FILE]
+
+RESULTS.jsonl holds the JSON lines printed by bench_torch.py (engine "pytorch") and
+`rewarm bench` (engine "rewarm"): keys engine, mode, D, L, H, T, B, threads, tokens_per_s,
+est_gflops_per_s, and for Rewarm blas_core (+ blas_core_source). FAILURES.jsonl holds one line per
+failed run: engine, mode, D, L, H, T, B, threads, reason. Lines of the notes FILE are printed
+under the table as "note: ...". Several lines for one cell (repeats) are
+folded to the median. Ratio = Rewarm tokens/s / PyTorch tokens/s (> 1: Rewarm is faster).
+Standard library only.
+"""
+import argparse
+import json
+import statistics
+import sys
+
+SHAPE_KEYS = ("D", "L", "H", "T", "B")
+
+
+def load(path):
+    """JSON objects from the lines of `path` that start with '{' (others are ignored)."""
+    rows = []
+    try:
+        with open(path) as f:
+            for number, line in enumerate(f, 1):
+                line = line.strip()
+                if not line.startswith("{"):
+                    continue
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as e:
+                    print("%s:%d: invalid JSON: %s" % (path, number, e), file=sys.stderr)
+    except FileNotFoundError:
+        pass
+    return rows
+
+
+def shape_of(row):
+    return tuple(int(row[k]) for k in SHAPE_KEYS)
+
+
+def cell_key(row):
+    return (shape_of(row), str(row["mode"]), int(row["threads"]))
+
+
+def parse_shapes(text):
+    """'small=128/4/4/128/16,base=256/6/8/256/8' -> {(128, 4, 4, 128, 16): 'small', ...} (ordered)."""
+    names = {}
+    for item in filter(None, (text or "").split(",")):
+        name, _, dims = item.partition("=")
+        names[tuple(int(x) for x in dims.split("/"))] = name
+    return names
+
+
+def median_of(rows, key):
+    values = [float(r[key]) for r in rows if isinstance(r.get(key), (int, float))]
+    return statistics.median(values) if values else None
+
+
+def fmt(x, digits=0):
+    if x is None:
+        return "-"
+    return format(x, ",.%df" % digits)
+
+
+def blas_label(rows):
+    cores = sorted({"%s (%s)" % (r.get("blas_core", "?"), r["blas_core_source"]) if r.get("blas_core_source")
+                    else str(r.get("blas_core", "?")) for r in rows})
+    return ", ".join(cores) if cores else "-"
+
+
+def render(results, failures, shape_names, date, cpu, coretype, extra_notes=()):
+    cells = {}
+    for r in results:
+        try:
+            key = cell_key(r)
+        except (KeyError, TypeError, ValueError):
+            continue
+        engine = "pytorch" if r.get("engine", "pytorch") == "pytorch" else "rewarm"
+        cells.setdefault(key, {"pytorch": [], "rewarm": [], "failed": {}})[engine].append(r)
+    for f in failures:
+        try:
+            key = cell_key(f)
+        except (KeyError, TypeError, ValueError):
+            continue
+        engine = "pytorch" if f.get("engine") == "pytorch" else "rewarm"
+        cell = cells.setdefault(key, {"pytorch": [], "rewarm": [], "failed": {}})
+        cell["failed"][engine] = str(f.get("reason", "failed"))
+
+    order = list(shape_names)
+    def sort_key(k):
+        shape, mode, threads = k
+        rank = order.index(shape) if shape in order else len(order)
+        return (rank, shape, mode, threads)
+
+    lines = [
+        "date: %s" % date,
+        "CPU: %s" % cpu,
+        "OPENBLAS_CORETYPE: %s" % coretype,
+        "",
+        "| shape D/L/H/T/B | mode | threads | PyTorch tokens/s | Rewarm tokens/s | ratio Rewarm/PyTorch "
+        "| PyTorch GFLOP/s | Rewarm GFLOP/s | Rewarm blas_core |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    notes = []
+    for key in sorted(cells, key=sort_key):
+        shape, mode, threads = key
+        cell = cells[key]
+        label = "/".join(str(x) for x in shape)
+        if shape in shape_names:
+            label = "%s %s" % (shape_names[shape], label)
+        torch_tps = median_of(cell["pytorch"], "tokens_per_s")
+        rewarm_tps = median_of(cell["rewarm"], "tokens_per_s")
+        torch_gf = median_of(cell["pytorch"], "est_gflops_per_s")
+        rewarm_gf = median_of(cell["rewarm"], "est_gflops_per_s")
+
+        def shown(engine, value, digits):
+            if engine in cell["failed"] and value is None:
+                notes.append("%s %s %s threads=%d: %s" % (engine, label, mode, threads, cell["failed"][engine]))
+                return "FAILED"
+            return fmt(value, digits)
+
+        ratio = "%.2f" % (rewarm_tps / torch_tps) if torch_tps and rewarm_tps else "-"
+        torch_tps_text = shown("pytorch", torch_tps, 0)
+        rewarm_tps_text = shown("rewarm", rewarm_tps, 0)
+        lines.append("| %s | %s | %d | %s | %s | %s | %s | %s | %s |" % (
+            label, mode, threads, torch_tps_text, rewarm_tps_text, ratio,
+            "FAILED" if torch_tps_text == "FAILED" else fmt(torch_gf, 1),
+            "FAILED" if rewarm_tps_text == "FAILED" else fmt(rewarm_gf, 1),
+            blas_label(cell["rewarm"])))
+    if notes or extra_notes:
+        lines.append("")
+        lines.extend("failed: " + n for n in notes)
+        lines.extend("note: " + n for n in extra_notes)
+    return "\n".join(lines)
+
+
+def main(argv):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("results")
+    p.add_argument("failures", nargs="?")
+    p.add_argument("--shapes", default="", help="NAME=D/L/H/T/B,... (row order and names)")
+    p.add_argument("--date", default="-")
+    p.add_argument("--cpu", default="-")
+    p.add_argument("--coretype", default="unset")
+    p.add_argument("--notes", help="file whose non-empty lines are printed under the table")
+    args = p.parse_args(argv)
+    failures = load(args.failures) if args.failures else []
+    extra_notes = []
+    if args.notes:
+        try:
+            with open(args.notes) as f:
+                extra_notes = [line.strip() for line in f if line.strip()]
+        except FileNotFoundError:
+            pass
+    print(render(load(args.results), failures, parse_shapes(args.shapes), args.date, args.cpu, args.coretype,
+                 extra_notes))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
