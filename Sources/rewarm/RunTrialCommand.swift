@@ -26,6 +26,9 @@ struct RunTrialCommand: ParsableCommand {
             throw ExitCode(2)
         }
         defer { close(fd) }
+        // A dead sweep's pipe must fail our writes (EPIPE), not kill us: we then notice and stop
+        // with a checkpoint. (Child processes start with default signal handling.)
+        signal(SIGPIPE, SIG_IGN)
         let stop = StopSignal(quiet: true)
         // Stop (with a checkpoint) if the sweep that started us dies: no orphan keeps training.
         let parent = getppid()

@@ -60,7 +60,7 @@ struct SweepCommand: AsyncParsableCommand {
         } catch {
             display.finish()
             Console.error(error.description)
-            throw ExitCode(1)
+            throw ExitCode(error.isBadInput ? 2 : 1)
         }
         display.finish()
         let counts = summary.counts

@@ -63,8 +63,8 @@ struct TrainCommand: ParsableCommand {
         case .stopped(let step):
             Swift.print("stopped at step \(step); continue with: rewarm train --config \(config) --resume")
             throw ExitCode(130)
-        case .diverged(let step, let loss):
-            Console.error("diverged at step \(step): loss \(loss)")
+        case .diverged(let step, let loss, let norm):
+            Console.error("diverged at step \(step): loss \(loss), grad_norm \(norm)")
             throw ExitCode(3)
         }
     }

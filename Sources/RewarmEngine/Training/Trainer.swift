@@ -178,7 +178,7 @@ public final class Trainer {
             let norm = clipGradients([(model.gradients.base, model.gradients.count)], maxNorm: config.maxGradNorm)
             if !loss.isFinite || !norm.isFinite || loss > Trainer.divergenceLoss {
                 _ = onEvent(.diverged(step: step, loss: loss, gradNorm: norm))
-                return .diverged(step: step, loss: loss)
+                return .diverged(step: step, loss: loss, gradNorm: norm)
             }
             optimizer.update(model, step: step + 1, learningRate: lr, beta1: config.adamBeta1, beta2: config.adamBeta2,
                              eps: config.adamEpsilon, weightDecay: config.weightDecay)

@@ -97,6 +97,6 @@ public enum TrainingControl: Sendable { case proceed, stop }
 public enum TrainingOutcome: Sendable, Equatable {
     case completed(step: Int)
     case stopped(step: Int)
-    /// The loss became NaN / infinite or exploded at `step`.
-    case diverged(step: Int, loss: Double)
+    /// The loss or the gradient norm became NaN / infinite, or the loss exploded, at `step`.
+    case diverged(step: Int, loss: Double, gradNorm: Double)
 }

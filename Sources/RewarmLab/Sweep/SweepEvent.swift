@@ -31,6 +31,14 @@ public enum SweepError: Error, CustomStringConvertible, Sendable {
     case base(String)
     case io(path: String, reason: String)
 
+    /// Whether the user's input is at fault (spec, database), not the run.
+    public var isBadInput: Bool {
+        switch self {
+        case .spec, .store, .changedSpec: true
+        case .base, .io: false
+        }
+    }
+
     public var description: String {
         switch self {
         case .spec(let e): e.description

@@ -62,8 +62,9 @@ public enum TrialProcess {
                 status = TrialStatus(state: .completed, step: step, wallSeconds: lastWall, host: host)
             case .stopped(let step):
                 status = TrialStatus(state: .stopped, step: step, wallSeconds: lastWall, host: host)
-            case .diverged(let step, let loss):
-                status = TrialStatus(state: .diverged, error: "loss \(loss) at step \(step)", step: step,
+            case .diverged(let step, let loss, let norm):
+                let why = "loss \(loss), grad_norm \(norm) at step \(step) (NaN, infinite, or a loss above \(Int(Trainer.divergenceLoss)) nats)"
+                status = TrialStatus(state: .diverged, error: why, step: step,
                                      divergedStep: step, wallSeconds: lastWall, host: host)
             }
         } catch let e as ConfigError {

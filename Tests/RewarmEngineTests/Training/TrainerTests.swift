@@ -70,7 +70,7 @@ struct TrainerTests {
     func divergence() throws {
         let dir = temporaryFolder("diverge")
         let outcome = try train(tinyRunConfig(dir, ["learning_rate": 1e4, "max_grad_norm": 0, "lr_scheduler_type": "constant"]))
-        guard case .diverged(let step, _) = outcome else {
+        guard case .diverged(let step, _, _) = outcome else {
             Issue.record("expected divergence, got \(outcome)")
             return
         }
