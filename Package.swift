@@ -52,7 +52,8 @@ let package = Package(
         .testTarget(name: "RewarmEngineTests", dependencies: ["RewarmEngine"]),
         .testTarget(
             name: "RewarmLabTests",
-            dependencies: ["RewarmLab", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["RewarmLab", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Report/Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -11,6 +11,9 @@ struct RunTrialCommand: ParsableCommand {
         abstract: "Train one prepared run folder (used by sweeps; prints JSON progress lines).")
 
     @Argument(help: "The run folder holding config.yaml.") var directory: String
+    @Option(name: .customLong("parent-pid"),
+            help: "Stop (with a checkpoint) as soon as this process is no longer our parent.")
+    var parentPID: Int32?
 
     func run() throws {
         let dir = URL(fileURLWithPath: directory)
@@ -31,7 +34,8 @@ struct RunTrialCommand: ParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let stop = StopSignal(quiet: true)
         // Stop (with a checkpoint) if the sweep that started us dies: no orphan keeps training.
-        let parent = getppid()
+        // The sweep passes its pid, so a child that starts after the sweep died stops at once.
+        let parent = parentPID ?? getppid()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let status = TrialProcess.run(
