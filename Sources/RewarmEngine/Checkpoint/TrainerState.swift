@@ -18,6 +18,8 @@ public struct TrainerState: Codable, Sendable, Equatable {
     public var finetuningType: String
     /// `max_steps` of the run that wrote the checkpoint (a final checkpoint has step == maxSteps).
     public var maxSteps: Int
+    /// The step of the last evaluation written to `metrics.jsonl` (a resume at this step keeps it).
+    public var evaluatedStep: Int?
 
     enum CodingKeys: String, CodingKey {
         case step, tokens, schedule, model, dataset
@@ -27,6 +29,7 @@ public struct TrainerState: Codable, Sendable, Equatable {
         case lastGradNorm = "last_grad_norm"
         case finetuningType = "finetuning_type"
         case maxSteps = "max_steps"
+        case evaluatedStep = "evaluated_step"
     }
 
     /// The learning rate the run had reached at this checkpoint (what `rewarm: false` holds).

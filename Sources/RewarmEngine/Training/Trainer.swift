@@ -56,7 +56,7 @@ public final class Trainer {
         state = TrainerState(
             step: 0, tokens: 0, wallSeconds: 0, trainLossSum: 0, trainLossCount: 0, lastGradNorm: nil,
             schedule: run.schedule, model: config.model, dataset: downstream.name,
-            finetuningType: config.finetuningType.rawValue, maxSteps: config.maxSteps)
+            finetuningType: config.finetuningType.rawValue, maxSteps: config.maxSteps, evaluatedStep: nil)
         try prepareRunFolder(resume: resume)
     }
 
@@ -76,12 +76,6 @@ public final class Trainer {
                 throw .runFolder(path: configFile.path, reason: "the config differs from the run's (\(key)); resume with the same config or choose another output_dir")
             }
         }
-        do {
-            try fm.createDirectory(at: dir, withIntermediateDirectories: true)
-            try Data(configYAML.utf8).write(to: configFile, options: .atomic)
-        } catch {
-            throw .io(path: dir.path, reason: "cannot write the run folder: \(error.localizedDescription)")
-        }
         if resume, let last = existing.last {
             do {
                 let checkpoint = try Checkpoint(directory: last.url)
@@ -93,11 +87,19 @@ public final class Trainer {
         } else {
             try initializeWeights()
         }
-        try truncateMetrics(before: state.step)
+        // Only now that the weights loaded is anything written: bad input leaves no run folder.
+        do {
+            try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+            try Data(configYAML.utf8).write(to: configFile, options: .atomic)
+        } catch {
+            throw .io(path: dir.path, reason: "cannot write the run folder: \(error.localizedDescription)")
+        }
+        // Evaluations after the checkpoint are recomputed; one at its step is kept if it was written.
+        try truncateMetrics(through: state.evaluatedStep == state.step ? state.step : state.step - 1)
     }
 
     private func initializeWeights() throws(TrainingError) {
-        let seed = UInt64(config.seed)
+        let seed = UInt64(bitPattern: Int64(config.seed))
         if let checkpoint = run.initCheckpoint {
             do { try checkpoint.loadMergedWeights(into: model.weights) } catch { throw .checkpoint(error) }
         } else {
@@ -106,15 +108,15 @@ public final class Trainer {
         model.initializeAdapters(seed: seed)
     }
 
-    /// Keeps the metric lines of evaluations before `step` (those after it are recomputed).
-    private func truncateMetrics(before step: Int) throws(TrainingError) {
+    /// Keeps the metric lines of evaluations up to `step` (those after it are recomputed).
+    private func truncateMetrics(through step: Int) throws(TrainingError) {
         guard let text = try? String(contentsOf: metricsFile, encoding: .utf8) else {
             _ = FileManager.default.createFile(atPath: metricsFile.path, contents: nil)
             return
         }
         let kept = text.split(separator: "\n").filter { line in
             guard let r = try? JSONDecoder().decode(MetricsRecord.self, from: Data(line.utf8)) else { return false }
-            return r.step < step
+            return r.step <= step
         }
         let body = kept.map { $0 + "\n" }.joined()
         do { try Data(body.utf8).write(to: metricsFile, options: .atomic) } catch {
@@ -155,7 +157,7 @@ public final class Trainer {
         var stop = onEvent(.started(summary)) == .stop
         while !stop && state.step < config.maxSteps {
             let step = state.step
-            if step % config.evalSteps == 0 {
+            if step % config.evalSteps == 0 && state.evaluatedStep != step {
                 stop = try evaluate(wall: wall(), onEvent) == .stop
                 if stop { break }
             }
@@ -192,13 +194,18 @@ public final class Trainer {
                                     gradNorm: norm, secondsPerStep: seconds,
                                     logged: state.step % config.loggingSteps == 0 || state.step == config.maxSteps)
             stop = onEvent(.step(record)) == .stop
-            if shouldSave(step: state.step) || (stop && lastSaved != state.step) {
+            if shouldSave(step: state.step) {
                 try save(wall: wall(), onEvent)
                 lastSaved = state.step
             }
         }
-        if stop { return .stopped(step: state.step) }
-        if lastEvaluatedStep != state.step {
+        if stop {
+            // Wherever the stop came (after a step, an evaluation or the start), the newest
+            // checkpoint is where it stopped, so a resume continues from exactly there.
+            if lastSaved != state.step && state.step > 0 { try save(wall: wall(), onEvent) }
+            return .stopped(step: state.step)
+        }
+        if state.evaluatedStep != state.step {
             _ = try evaluate(wall: wall(), onEvent)
         }
         if lastSaved != state.step {
@@ -207,8 +214,6 @@ public final class Trainer {
         _ = onEvent(.finished(step: state.step))
         return .completed(step: state.step)
     }
-
-    private var lastEvaluatedStep: Int?
 
     /// Evaluates both validation sets, appends a line to `metrics.jsonl`, resets the train-loss mean.
     private func evaluate(wall: Double, _ onEvent: (TrainingEvent) -> TrainingControl) throws(TrainingError) -> TrainingControl {
@@ -221,7 +226,7 @@ public final class Trainer {
             upstreamLoss: up, downstreamLoss: down, gradNorm: state.lastGradNorm, wallSeconds: wall)
         state.trainLossSum = 0
         state.trainLossCount = 0
-        lastEvaluatedStep = state.step
+        state.evaluatedStep = state.step
         try append(record)
         return onEvent(.evaluation(record))
     }

@@ -65,4 +65,21 @@ struct ContinualTrainingTests {
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("config.yaml").path), "nothing written")
         }
     }
+
+    @Test("a truncated checkpoint in init_from is refused naming the file, and no run folder is written")
+    func truncatedCheckpoint() throws {
+        let baseDir = try base()
+        let file = baseDir.appendingPathComponent("checkpoint-30/model.safetensors")
+        let bytes = try Data(contentsOf: file)
+        try bytes.prefix(bytes.count / 2).write(to: file)
+        let dir = temporaryFolder("trunc").appendingPathComponent("run")
+        do {
+            _ = try Trainer(ResolvedRun(tinyRunConfig(dir, ["dataset": "synthetic:b", "init_from": .string(baseDir.path)])), resume: false)
+            Issue.record("a truncated checkpoint was accepted")
+        } catch let e as TrainingError {
+            #expect(e.description.hasPrefix(file.path), "\(e)")
+            #expect(e.description.contains("truncated"), "\(e)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.path), "nothing written")
+    }
 }

@@ -52,6 +52,22 @@ struct TrainerTests {
         #expect(try metrics(parts) == metrics(whole))
     }
 
+    @Test("a run stopped during an evaluation saves a checkpoint at that step and resumes from it")
+    func stopAtEvaluation() throws {
+        let dir = temporaryFolder("stop-eval")
+        let trainer = try Trainer(ResolvedRun(tinyRunConfig(dir)), resume: false)
+        let outcome = try trainer.train { event in
+            if case .evaluation(let m) = event, m.step == 20 { return .stop }
+            return .proceed
+        }
+        #expect(outcome == .stopped(step: 20))
+        #expect(Checkpoint.list(in: dir).map(\.step) == [20])
+        let whole = temporaryFolder("stop-eval-whole")
+        try train(tinyRunConfig(whole))
+        try train(tinyRunConfig(dir), resume: true)
+        #expect(try metrics(dir) == metrics(whole))
+    }
+
     @Test("a run folder that holds a run is refused without resume, and resume with another config is refused")
     func runFolderGuards() throws {
         let dir = temporaryFolder("guard")
