@@ -31,17 +31,8 @@ enum ConfigYAML {
     /// (`run_name: 2024` is "2024").
     static func value(of node: Node, for key: ConfigKey, source: String) throws(ConfigError) -> ConfigValue {
         switch node {
-        case .scalar(let scalar):
-            let tag = Tag.Name(rawValue: node.tag.rawValue)
-            if tag == .null { return .null }
-            if key.type.isText { return .string(scalar.string) }
-            let typed: ConfigValue? = switch tag {
-            case .bool: node.bool.map(ConfigValue.bool)
-            case .int: node.int.map(ConfigValue.int)
-            case .float: node.float.map(ConfigValue.double)
-            default: nil
-            }
-            return typed ?? .string(scalar.string)
+        case .scalar:
+            return RunConfig.scalarValue(node, for: key)!
         case .sequence(let sequence):
             var items: [ConfigValue] = []
             for item in sequence {
@@ -114,5 +105,24 @@ enum ConfigYAML {
         }
         let at = YAMLErrorLocation(error)
         return .malformedYAML(source: source, line: at.line, column: at.column, problem: at.problem)
+    }
+}
+
+extension RunConfig {
+    /// A YAML scalar as the value of `key`, by its resolved tag (`null`, bool, int, float),
+    /// except that keys of text type read any non-null scalar as its text; nil for a non-scalar.
+    /// Shared by run configs and sweep specs.
+    public static func scalarValue(_ node: Node, for key: ConfigKey) -> ConfigValue? {
+        guard case .scalar(let scalar) = node else { return nil }
+        let tag = Tag.Name(rawValue: node.tag.rawValue)
+        if tag == .null { return .null }
+        if key.type.isText { return .string(scalar.string) }
+        let typed: ConfigValue? = switch tag {
+        case .bool: node.bool.map(ConfigValue.bool)
+        case .int: node.int.map(ConfigValue.int)
+        case .float: node.float.map(ConfigValue.double)
+        default: nil
+        }
+        return typed ?? .string(scalar.string)
     }
 }

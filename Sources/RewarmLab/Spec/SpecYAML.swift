@@ -24,17 +24,8 @@ enum SpecYAML {
     /// as `RunConfig.values(fromYAML:source:)` reads a config file.
     static func value(of node: Node, for key: ConfigKey, path: String, file: String) throws(SpecError) -> ConfigValue {
         switch node {
-        case .scalar(let scalar):
-            let tag = Tag.Name(rawValue: node.tag.rawValue)
-            if tag == .null { return .null }
-            if isText(key.type) { return .string(scalar.string) }
-            let typed: ConfigValue? = switch tag {
-            case .bool: node.bool.map(ConfigValue.bool)
-            case .int: node.int.map(ConfigValue.int)
-            case .float: node.float.map(ConfigValue.double)
-            default: nil
-            }
-            return typed ?? .string(scalar.string)
+        case .scalar:
+            return RunConfig.scalarValue(node, for: key)!
         case .sequence(let sequence):
             var items: [ConfigValue] = []
             for (i, item) in sequence.enumerated() {
@@ -46,13 +37,6 @@ enum SpecYAML {
         }
     }
 
-    /// Whether a scalar for a key of this type is read as its text (`run_name: 2024` is "2024").
-    private static func isText(_ type: ConfigType) -> Bool {
-        switch type {
-        case .string, .choice, .moduleList: true
-        default: false
-        }
-    }
 
     /// How a message quotes a node: `"text"` for strings, numbers and booleans as written,
     /// "a map", "a list".
