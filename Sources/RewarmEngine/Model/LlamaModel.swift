@@ -73,15 +73,16 @@ public final class LlamaModel: @unchecked Sendable {
     // MARK: Parameters
 
     /// Every trainable tensor, base ones first, in slab order (the optimizer's and the gradient
-    /// norm's iteration order, fixed so results are bit-reproducible).
-    public var trainableTensors: [TrainableTensor] {
+    /// norm's iteration order, fixed so results are bit-reproducible). Built once: the slabs
+    /// never move, so the training step reuses these views.
+    public private(set) lazy var trainableTensors: [TrainableTensor] = {
         gradients.specs.map { s in
             let owner = weights.contains(s.name) ? weights : adapters!
             return TrainableTensor(
                 name: s.name, parameter: owner.pointer(s.name), gradient: gradients.base + s.offset,
                 count: s.count, isMatrix: s.isMatrix)
         }
-    }
+    }()
 
     public var parameterCount: Int { weights.count + (adapters?.count ?? 0) }
     public var trainableParameterCount: Int { gradients.count }

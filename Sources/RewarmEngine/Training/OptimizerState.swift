@@ -15,8 +15,9 @@ public final class OptimizerState: @unchecked Sendable {
     public func update(_ model: LlamaModel, step: Int, learningRate: Double, beta1: Double, beta2: Double,
                        eps: Double, weightDecay: Double) {
         for t in model.trainableTensors {
+            let offset = t.gradient - model.gradients.base  // the moments share the gradient slab's layout
             adamwUpdate(
-                params: t.parameter, grads: t.gradient, m: firstMoment.pointer(t.name), v: secondMoment.pointer(t.name),
+                params: t.parameter, grads: t.gradient, m: firstMoment.base + offset, v: secondMoment.base + offset,
                 count: t.count, step: step, learningRate: Float(learningRate), beta1: Float(beta1), beta2: Float(beta2),
                 eps: Float(eps), weightDecay: t.isMatrix ? Float(weightDecay) : 0)
         }

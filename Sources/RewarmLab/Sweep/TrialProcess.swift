@@ -83,14 +83,6 @@ public enum TrialProcess {
     /// Appends a dated line to the run folder's `trial.log`: the audit trail of every attempt.
     static func appendLog(_ line: String, in directory: URL) {
         let stamp = ISO8601DateFormatter().string(from: Date())
-        let data = Data("[\(stamp)] \(line)\n".utf8)
-        let url = directory.appendingPathComponent("trial.log")
-        if let handle = try? FileHandle(forWritingTo: url) {
-            _ = try? handle.seekToEnd()
-            try? handle.write(contentsOf: data)
-            try? handle.close()
-        } else {
-            try? data.write(to: url)
-        }
+        ChildRun.append("[\(stamp)] \(line)\n", to: directory.appendingPathComponent("trial.log"))
     }
 }
