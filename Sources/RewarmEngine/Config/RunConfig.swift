@@ -86,6 +86,9 @@ public struct RunConfig: Sendable, Equatable {
     public internal(set) var maxSteps = 1000
     /// `eval_steps`: evaluate every N optimizer steps.
     public internal(set) var evalSteps = 100
+    /// `eval_at`: extra evaluations at these fractions of `max_steps` in (0, 1] (rounded to a step,
+    /// at least 1), beside every `eval_steps`: dense early evaluation where warmup effects live.
+    public internal(set) var evalAt: [Double] = []
     /// `logging_steps`: log the training loss every N optimizer steps.
     public internal(set) var loggingSteps = 10
     /// `save_steps`: 0 = save only at the end; else save every N steps, keeping the latest for resume.

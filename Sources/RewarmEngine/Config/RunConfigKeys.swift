@@ -12,7 +12,7 @@ extension RunConfig {
         .double("rope_theta", \.ropeTheta, .greaterThan(0), "Base of the rotary position frequencies."),
         .double("rms_norm_eps", \.rmsNormEps, .greaterThan(0), "Epsilon of RMSNorm."),
         // Data
-        .text("dataset", \.dataset, required: true, "Corpus to train on: fortunes-en, fortunes-zh, synthetic:NAME, or a path (.txt, folder, .jsonl)."),
+        .text("dataset", \.dataset, required: true, "Corpus to train on: fortunes-en, fortunes-zh, synthetic:NAME, or a path (.txt, folder, .jsonl); a [k/N] suffix keeps part k of N disjoint parts."),
         .optionalText("upstream", \.upstream, "Corpus tracked for forgetting (null or default = the init_from checkpoint's dataset; none from scratch)."),
         .double("val_size", \.valSize, .openClosed(0, 0.5), "Fraction of documents held out for validation."),
         .optionalInt("cutoff_len", \.cutoffLen, .atLeast(2), "Tokens per training sequence (null = the model's context)."),
@@ -41,6 +41,7 @@ extension RunConfig {
         .int("gradient_accumulation_steps", \.gradientAccumulationSteps, .atLeast(1), "Micro-batches per optimizer step."),
         .int("max_steps", \.maxSteps, .atLeast(1), "Optimizer steps of the run."),
         .int("eval_steps", \.evalSteps, .atLeast(1), "Evaluate every N steps."),
+        .numberList("eval_at", \.evalAt, .openClosed(0, 1), "Extra evaluations at these fractions of max_steps (e.g. dense at the start)."),
         .int("logging_steps", \.loggingSteps, .atLeast(1), "Log the training loss every N steps."),
         .int("save_steps", \.saveSteps, .atLeast(0), "Save every N steps, keeping the latest for resume (0 = only at the end)."),
         .numberList("save_at", \.saveAt, .openClosed(0, 1), "Fractions of max_steps whose checkpoints are kept."),

@@ -25,7 +25,8 @@ public struct Corpus: Sendable {
 
     public var documentCount: Int { trainDocumentCount + validationDocumentCount }
 
-    /// Loads the corpus named by `spec` (see `CorpusSource`) and splits it by document, holding
+    /// Loads the corpus named by `spec` (see `CorpusSource`; a `[k/N]` suffix keeps one of N
+    /// disjoint parts of it, see `CorpusPart`) and splits it by document, holding
     /// out the fraction `valSize` in (0, 0.5] for validation (`DocumentSplit`).
     ///
     /// `fortunesDirectory` is where the built-in fortune corpora are read (tests point it at a
@@ -35,9 +36,10 @@ public struct Corpus: Sendable {
         _ spec: String, valSize: Double, fortunesDirectory: String = FortuneCollection.defaultDirectory
     ) throws(CorpusError) -> Corpus {
         try DocumentSplit.validate(valSize: valSize)
-        let source = try CorpusSource(spec: spec)
+        let (name, part) = try CorpusPart.parse(spec)
+        let source = try CorpusSource(spec: name)
         let (documents, files) = try source.read(fortunesDirectory: fortunesDirectory)
-        return try Corpus(name: spec, documents: documents, valSize: valSize, files: files)
+        return try Corpus(name: spec, documents: part?.select(documents) ?? documents, valSize: valSize, files: files)
     }
 
     /// A corpus from documents already in memory (UTF-8 bytes each), split by `DocumentSplit`.

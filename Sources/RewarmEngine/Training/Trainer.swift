@@ -19,6 +19,8 @@ public final class Trainer {
     private var state: TrainerState
     private let metricsFile: URL
     private let configYAML: String
+    /// Steps of the extra `eval_at` evaluations: fractions of `max_steps`, rounded, at least 1.
+    let extraEvaluationSteps: Set<Int>
 
     /// A loss this far above uniform guessing (4 x ln 256 = 22.2 nats) counts as exploded.
     public static let divergenceLoss = 4 * log(256.0)
@@ -31,6 +33,7 @@ public final class Trainer {
         let dir = run.runDirectory
         metricsFile = dir.appendingPathComponent("metrics.jsonl")
         configYAML = config.yaml()
+        extraEvaluationSteps = Set(config.evalAt.map { max(1, Int(($0 * Double(config.maxSteps)).rounded())) })
         // Data first: a bad corpus fails before anything is written.
         do {
             downstream = try Corpus.load(config.dataset, valSize: config.valSize)
@@ -157,7 +160,7 @@ public final class Trainer {
         var stop = onEvent(.started(summary)) == .stop
         while !stop && state.step < config.maxSteps {
             let step = state.step
-            if step % config.evalSteps == 0 && state.evaluatedStep != step {
+            if shouldEvaluate(step: step) && state.evaluatedStep != step {
                 stop = try evaluate(wall: wall(), onEvent) == .stop
                 if stop { break }
             }
@@ -245,6 +248,12 @@ public final class Trainer {
         } catch {
             throw .io(path: metricsFile.path, reason: "cannot append metrics: \(error.localizedDescription)")
         }
+    }
+
+    /// Evaluate before the step `step` (after `step` optimizer steps): every `eval_steps`, and at
+    /// the `eval_at` steps. The end of the run is always evaluated.
+    func shouldEvaluate(step: Int) -> Bool {
+        step % config.evalSteps == 0 || extraEvaluationSteps.contains(step)
     }
 
     // MARK: Checkpoints

@@ -71,10 +71,17 @@ extension Condition {
         return baseDataset
     }
 
-    /// Continues on upstream text (F6): `dataset` is `upstream` or the base's dataset.
+    /// Continues on upstream text (F6): `dataset` is `upstream` or the base's dataset, or another
+    /// part of the same corpus (`fortunes-en[2/2]` after a base on `fortunes-en[1/2]`: text of
+    /// the same distribution the base never saw).
     func isSameData(baseDataset: String?) -> Bool {
-        guard let d = dataset else { return false }
-        return d == upstream(baseDataset: baseDataset) || d == baseDataset
+        guard let d = dataset.map(Self.corpusFamily) else { return false }
+        return [upstream(baseDataset: baseDataset), baseDataset].contains { $0.map(Self.corpusFamily) == d }
+    }
+
+    /// A corpus spec without its `[k/N]` part suffix (the spec itself when it has none).
+    static func corpusFamily(_ spec: String) -> String {
+        (try? CorpusPart.parse(spec).corpus) ?? spec
     }
 
     /// The G23 protocol's continual run: rewarmed, from the final checkpoint, full training, no

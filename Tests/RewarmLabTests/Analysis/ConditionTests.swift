@@ -60,6 +60,16 @@ struct ConditionTests {
         #expect(c.isSameData(baseDataset: nil))
     }
 
+    @Test("another part of the base's corpus is same data; another corpus is not")
+    func sameDataAcrossParts() throws {
+        var fixture = SweepFixture()
+        fixture.baseConfig = ["dataset": "fortunes-en[1/2]"]
+        fixture.add(["dataset": "fortunes-en[2/2]"], seeds: [1], curve: .rewarm())
+        fixture.add(["dataset": "fortunes-zh"], seeds: [1], curve: .rewarm())
+        let cs = ConditionSet(fixture.data).conditions.sorted { ($0.dataset ?? "") < ($1.dataset ?? "") }
+        #expect(cs.map { $0.isSameData(baseDataset: "fortunes-en[1/2]") } == [true, false])
+    }
+
     @Test("a sweep of rewarmed runs over the max LR can test only F2 and F3; the others are not listed")
     func untestableNotListed() throws {
         let ids = Findings.evaluate(MaxLRAndConstantFindingTests.lrSweep().data).map(\.id)
