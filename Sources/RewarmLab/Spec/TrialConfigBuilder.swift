@@ -127,7 +127,8 @@ struct TrialConfigBuilder {
         return .string(written)
     }
 
-    /// `dataset` and `upstream` name a built-in corpus or an existing file or folder.
+    /// `dataset` and `upstream` name a built-in corpus or an existing file or folder, with or
+    /// without a valid `[k/N]` part suffix.
     func checkCorpora(_ raw: [String: ConfigValue], path: (String) -> String) throws(SpecError) {
         for key in ["dataset", "upstream"] {
             guard case .string(let written)? = raw[key] else { continue }
@@ -135,7 +136,7 @@ struct TrialConfigBuilder {
             if name.isEmpty || (key == "upstream" && name == "default") { continue }
             let source: CorpusSource
             do {
-                source = try CorpusSource(spec: name)
+                source = try CorpusSource(spec: CorpusPart.parse(name).corpus)
             } catch {
                 throw .unknownCorpus(file: spec.file, path: path(key), problem: error.description)
             }

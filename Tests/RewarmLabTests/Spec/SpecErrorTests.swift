@@ -102,6 +102,8 @@ struct SpecErrorTests {
             == "s.yaml: defaults.dataset: /nonexistent/down.txt: no such file or folder")
         #expect(fail(SpecFixtures.small().replacingOccurrences(of: "  dataset: synthetic\n", with: "  dataset: data/up.jsonl\n"), "s.yaml")
             == "s.yaml: base.dataset: data/up.jsonl: no such file or folder")
+        #expect(fail(SpecFixtures.small().replacingOccurrences(of: "  dataset: synthetic\n", with: "  dataset: synthetic[3/2]\n"), "s.yaml")
+            == "s.yaml: base.dataset: synthetic[3/2] = [3/2]: expected N >= 2 parts and a part k in 1...N")
         #expect(fail(SpecFixtures.small(extra: "trials: [{upstream: nowhere}]"), "s.yaml")?
             .hasPrefix("s.yaml: trials[0].upstream: unknown corpus 'nowhere'") == true)
         #expect(fail(SpecFixtures.small(extra: "trials: [{upstream: default}]"), "s.yaml") == nil)
