@@ -22,6 +22,7 @@ public struct SweepReport: Sendable {
         conditions = ReportCondition.conditions(of: data)
         slices = AxisSlice.slices(of: data, conditions: conditions)
         charts = SweepCharts.all(sweep: data.name, conditions: conditions, slices: slices, baseLoss: data.baseUpstreamLoss)
+            + FindingCharts.all(sweep: data.name, findings: findings, data: data)
     }
 
     /// What `write` did, and the one line the CLI prints.
@@ -128,6 +129,13 @@ public struct SweepReport: Sendable {
         if let schedules = charts.first(where: { $0.name == SweepCharts.schedulesName }) {
             parts.append("### Learning-rate schedules\n")
             parts.append(Self.image(schedules, rendering))
+        }
+        let findingCharts = findings.flatMap { f in
+            LossKind.allCases.compactMap { kind in charts.first { $0.name == FindingCharts.name(f.id, kind) } }
+        }
+        if !findingCharts.isEmpty {
+            parts.append("### The runs behind each finding\n")
+            for chart in findingCharts { parts.append(Self.image(chart, rendering)) }
         }
         parts.append("Every chart has its gnuplot script, data and SVG beside it in `charts/` "
             + "(`cd charts && gnuplot NAME.gp` renders it again).\n")
