@@ -22,6 +22,8 @@ struct LayerActivations {
 /// carved from one allocation (llm.c's activation slab).
 final class Activations {
     let B: Int, T: Int
+    /// Concurrent workers the backward scratch is sized for (`Parallel.threads` at allocation).
+    let workers: Int
     let residual: [UnsafeMutablePointer<Float>]   // L + 1 of (N, C): embedding output, each layer's output
     let layers: [LayerActivations]
     let lnf: UnsafeMutablePointer<Float>          // (N, C)
@@ -35,15 +37,16 @@ final class Activations {
     let dqPre: UnsafeMutablePointer<Float>, dkPre: UnsafeMutablePointer<Float>  // (N, C) before rotary
     let datty: UnsafeMutablePointer<Float>        // (N, C)
     let dgate: UnsafeMutablePointer<Float>, dup: UnsafeMutablePointer<Float>, dh: UnsafeMutablePointer<Float>  // (N, F)
-    let dP: UnsafeMutablePointer<Float>           // (T, T)
+    let dP: UnsafeMutablePointer<Float>           // (workers, T, T) attention scratch, one per worker
     let loraDt: UnsafeMutablePointer<Float>       // (N, r)
     let loraDx: UnsafeMutablePointer<Float>       // (N, max(C, F)) gradient of x_drop
     let floatCount: Int
     private let slab: UnsafeMutablePointer<Float>
 
-    init(config c: ModelConfig, B: Int, T: Int, lora: LoRASettings?) {
+    init(config c: ModelConfig, B: Int, T: Int, lora: LoRASettings?, workers: Int = 1) {
         self.B = B
         self.T = T
+        self.workers = max(1, workers)
         let N = B * T, C = c.hiddenSize, F = c.intermediateSize, V = c.vocabSize, NH = c.numAttentionHeads
         let L = c.numHiddenLayers
         let r = lora?.rank ?? 0
@@ -56,7 +59,7 @@ final class Activations {
         }
         let perLayer = 7 * N * C + 2 * N + B * NH * T * T + 3 * N * F + loraPerLayer
         let total = (L + 1) * N * C + L * perLayer + N * C + N + N * V + N
-            + 8 * N * C + 3 * N * F + T * T + N * r + N * max(C, F)
+            + 8 * N * C + 3 * N * F + self.workers * T * T + N * r + N * max(C, F)
         floatCount = total
         slab = .allocate(capacity: total)
         slab.initialize(repeating: 0, count: total)
@@ -83,7 +86,7 @@ final class Activations {
         dres = take(N * C); dln = take(N * C); dq = take(N * C); dk = take(N * C); dv = take(N * C)
         dqPre = take(N * C); dkPre = take(N * C); datty = take(N * C)
         dgate = take(N * F); dup = take(N * F); dh = take(N * F)
-        dP = take(T * T); loraDt = take(N * r); loraDx = take(N * max(C, F))
+        dP = take(self.workers * T * T); loraDt = take(N * r); loraDx = take(N * max(C, F))
         precondition(cursor - slab == total, "activation layout mismatch")
     }
 
