@@ -19,7 +19,9 @@ struct LayerActivations {
 }
 
 /// All activations of a forward pass at batch capacity B x T, plus the backward's scratch,
-/// carved from one allocation (llm.c's activation slab).
+/// carved from one allocation (llm.c's activation slab). Under LoRA, `atty`, `ln2` and `h` of
+/// modules without an adapter are one buffer shared by all layers (their weights are frozen, so
+/// the backward never reads them): LoRA needs less activation memory than full training.
 final class Activations {
     let B: Int, T: Int
     /// Concurrent workers the backward scratch is sized for (`Parallel.threads` at allocation).
@@ -57,8 +59,16 @@ final class Activations {
             loraPerLayer += N * r
             if dropout { loraPerLayer += N * WeightNames.linearShape(m, c).inFeatures }
         }
-        let perLayer = 7 * N * C + 2 * N + B * NH * T * T + 3 * N * F + loraPerLayer
-        let total = (L + 1) * N * C + L * perLayer + N * C + N + N * V + N
+        // With a frozen base (LoRA), the input of a frozen, adapter-less linear layer is read by
+        // nothing in the backward (no weight gradient): such inputs share one buffer across layers.
+        let frozen = lora != nil
+        let shareAtty = frozen && !targets.contains("o_proj")
+        let shareLn2 = frozen && !targets.contains("gate_proj") && !targets.contains("up_proj")
+        let shareH = frozen && !targets.contains("down_proj")
+        let perLayer = 5 * N * C + 2 * N + B * NH * T * T + 2 * N * F + loraPerLayer
+            + (shareAtty ? 0 : N * C) + (shareLn2 ? 0 : N * C) + (shareH ? 0 : N * F)
+        let shared = (shareAtty ? N * C : 0) + (shareLn2 ? N * C : 0) + (shareH ? N * F : 0)
+        let total = (L + 1) * N * C + L * perLayer + shared + N * C + N + N * V + N
             + 8 * N * C + 3 * N * F + self.workers * T * T + N * r + N * max(C, F)
         floatCount = total
         slab = .allocate(capacity: total)
@@ -69,12 +79,15 @@ final class Activations {
             return cursor
         }
         residual = (0...L).map { _ in take(N * C) }
+        let sharedAtty = shareAtty ? take(N * C) : nil
+        let sharedLn2 = shareLn2 ? take(N * C) : nil
+        let sharedH = shareH ? take(N * F) : nil
         var layers: [LayerActivations] = []
         for _ in 0..<L {
             var la = LayerActivations(
                 ln1: take(N * C), ln1Rstd: take(N), q: take(N * C), k: take(N * C), v: take(N * C),
-                att: take(B * NH * T * T), atty: take(N * C), resAtt: take(N * C), ln2: take(N * C),
-                ln2Rstd: take(N), gate: take(N * F), up: take(N * F), h: take(N * F), loraT: [:], loraX: [:])
+                att: take(B * NH * T * T), atty: sharedAtty ?? take(N * C), resAtt: take(N * C), ln2: sharedLn2 ?? take(N * C),
+                ln2Rstd: take(N), gate: take(N * F), up: take(N * F), h: sharedH ?? take(N * F), loraT: [:], loraX: [:])
             for m in targets {
                 la.loraT[m] = take(N * r)
                 if dropout { la.loraX[m] = take(N * WeightNames.linearShape(m, c).inFeatures) }
