@@ -2,7 +2,7 @@
 """Markdown table of a `scripts/bench-vs-pytorch` run: PyTorch next to Rewarm, per shape/mode/threads.
 
 Usage: bench_table.py RESULTS.jsonl [FAILURES.jsonl] [--shapes NAME=D/L/H/T/B,...]
-                      [--date TEXT] [--cpu TEXT] [--coretype TEXT] [--notes FILE]
+                      [--date TEXT] [--cpu TEXT] [--coretype TEXT] [--notes FILE] [--jobs FILE]
 
 RESULTS.jsonl holds the JSON lines printed by bench_torch.py (engine "pytorch") and
 `rewarm bench` (engine "rewarm"): keys engine, mode, D, L, H, T, B, threads, tokens_per_s,
@@ -72,7 +72,7 @@ def blas_label(rows):
     return ", ".join(cores) if cores else "-"
 
 
-def render(results, failures, shape_names, date, cpu, coretype, extra_notes=()):
+def render(results, failures, shape_names, date, cpu, coretype, extra_notes=(), jobs=()):
     cells = {}
     for r in results:
         try:
@@ -102,8 +102,9 @@ def render(results, failures, shape_names, date, cpu, coretype, extra_notes=()):
         "OPENBLAS_CORETYPE: %s" % coretype,
         "",
         "| shape D/L/H/T/B | mode | threads | PyTorch tokens/s | Rewarm tokens/s | ratio Rewarm/PyTorch "
-        "| PyTorch GFLOP/s | Rewarm GFLOP/s | Rewarm blas_core |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "| PyTorch GFLOP/s | Rewarm GFLOP/s | Rewarm sgemm GFLOP/s (model shapes) | Rewarm mfu "
+        "| Rewarm peak/expected MB | Rewarm blas_core |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     notes = []
     for key in sorted(cells, key=sort_key):
@@ -126,11 +127,30 @@ def render(results, failures, shape_names, date, cpu, coretype, extra_notes=()):
         ratio = "%.2f" % (rewarm_tps / torch_tps) if torch_tps and rewarm_tps else "-"
         torch_tps_text = shown("pytorch", torch_tps, 0)
         rewarm_tps_text = shown("rewarm", rewarm_tps, 0)
-        lines.append("| %s | %s | %d | %s | %s | %s | %s | %s | %s |" % (
+        sgemm = median_of(cell["rewarm"], "sgemm_gflops_model_shapes")
+        mfu = median_of(cell["rewarm"], "mfu")
+        peak = median_of(cell["rewarm"], "peak_rss_mb")
+        expected = median_of(cell["rewarm"], "expected_mb")
+        memory = "%s / %s" % (fmt(peak, 0), fmt(expected, 0)) if peak is not None else "-"
+        lines.append("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             label, mode, threads, torch_tps_text, rewarm_tps_text, ratio,
             "FAILED" if torch_tps_text == "FAILED" else fmt(torch_gf, 1),
             "FAILED" if rewarm_tps_text == "FAILED" else fmt(rewarm_gf, 1),
-            blas_label(cell["rewarm"])))
+            fmt(sgemm, 1), fmt(mfu, 2), memory, blas_label(cell["rewarm"])))
+    if jobs:
+        lines += ["", "| shape D/L/H/T/B | mode | Rewarm tokens/s, 1 run alone | 2 runs side by side (sum) | jobs-2 ratio |",
+                  "|---|---|---:|---:|---:|"]
+        for j in jobs:
+            try:
+                shape = shape_of(j)
+            except (KeyError, TypeError, ValueError):
+                continue
+            label = "/".join(str(x) for x in shape)
+            if shape in shape_names:
+                label = "%s %s" % (shape_names[shape], label)
+            lines.append("| %s | %s | %s | %s | %.2f |" % (
+                label, j.get("mode", "?"), fmt(j.get("tokens_per_s_alone")), fmt(j.get("jobs2_tokens_per_s")),
+                float(j.get("jobs2_ratio", 0))))
     if notes or extra_notes:
         lines.append("")
         lines.extend("failed: " + n for n in notes)
@@ -147,6 +167,7 @@ def main(argv):
     p.add_argument("--cpu", default="-")
     p.add_argument("--coretype", default="unset")
     p.add_argument("--notes", help="file whose non-empty lines are printed under the table")
+    p.add_argument("--jobs", help="JSON lines of scripts/bench-jobs (jobs-2 scaling table)")
     args = p.parse_args(argv)
     failures = load(args.failures) if args.failures else []
     extra_notes = []
@@ -156,8 +177,9 @@ def main(argv):
                 extra_notes = [line.strip() for line in f if line.strip()]
         except FileNotFoundError:
             pass
+    jobs = load(args.jobs) if args.jobs else []
     print(render(load(args.results), failures, parse_shapes(args.shapes), args.date, args.cpu, args.coretype,
-                 extra_notes))
+                 extra_notes, jobs))
     return 0
 
 

@@ -22,6 +22,8 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("max-seconds"), help: "Budget for the timed steps.") var maxSeconds = 90.0
     @Option(name: .customLong("lora-r"), help: "LoRA rank.") var loraR = 8
     @Flag(help: "Print one JSON line (the default output).") var json = false
+    @Flag(name: .customLong("no-mfu"), help: "Skip the sgemm measurement on the model's shapes (no mfu key).")
+    var noMfu = false
 
     func validate() throws {
         guard TrainingBenchmark.Mode(rawValue: mode) != nil else { throw ValidationError("--mode must be full or lora, got '\(mode)'") }
@@ -41,16 +43,24 @@ struct BenchCommand: ParsableCommand {
         bench.warmupSteps = warmup
         bench.maxSeconds = maxSeconds
         bench.loraRank = loraR
+        bench.measureModelShapes = !noMfu
         let r = bench.run()
-        let object: [String: Any] = [
+        var object: [String: Any] = [
             "engine": "rewarm", "mode": mode, "D": dim, "L": layers, "H": heads, "T": context, "B": batch,
             "threads": threads, "params": r.parameters, "trainable_params": r.trainableParameters,
             "tokens_per_s": round1(r.tokensPerSecond), "ms_per_step": round2(r.secondsPerStep * 1000),
             "est_gflops_per_s": round2(r.estimatedGFLOPS), "blas_core": BLAS.coreName,
             "blas_core_source": BLASCoreSelection.source, "flops_per_token": r.flopsPerToken,
             "flops_formula": r.flopsFormula, "intermediate_size": model.intermediateSize, "timed_steps": r.timedSteps,
-            "loss_first": round4(r.firstLoss), "loss_last": round4(r.lastLoss), "peak_rss_mb": round1(PeakMemory.megabytes()),
+            "loss_first": round4(r.firstLoss), "loss_last": round4(r.lastLoss), "peak_rss_mb": round1(r.peakRSSMegabytes),
+            "expected_mb": round1(r.memory.total), "params_mb": round1(r.memory.parameters),
+            "grads_mb": round1(r.memory.gradients), "adam_mb": round1(r.memory.optimizer),
+            "activations_mb": round1(r.memory.activations),
         ]
+        if let rate = r.sgemmGFLOPSModelShapes, let mfu = r.mfu {
+            object["sgemm_gflops_model_shapes"] = round2(rate)
+            object["mfu"] = round4(mfu)
+        }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
     }
@@ -58,14 +68,4 @@ struct BenchCommand: ParsableCommand {
     private func round1(_ x: Double) -> Double { (x * 10).rounded() / 10 }
     private func round2(_ x: Double) -> Double { (x * 100).rounded() / 100 }
     private func round4(_ x: Double) -> Double { (x * 10000).rounded() / 10000 }
-}
-
-/// Peak resident memory of this process (VmHWM of /proc/self/status), in MiB.
-enum PeakMemory {
-    static func megabytes() -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
-        return kb / 1024
-    }
 }

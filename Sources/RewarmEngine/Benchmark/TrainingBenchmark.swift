@@ -38,7 +38,19 @@ public struct TrainingBenchmark: Sendable {
         public var estimatedGFLOPS: Double
         public var firstLoss: Double
         public var lastLoss: Double
+        /// sgemm GFLOP/s on this model's own product shapes (`ModelShapeGEMM`), measured in this
+        /// process after the timed steps with the same threads; nil when `measureModelShapes` is off.
+        public var sgemmGFLOPSModelShapes: Double?
+        /// Model FLOP utilisation: `estimatedGFLOPS / sgemmGFLOPSModelShapes`.
+        public var mfu: Double? { sgemmGFLOPSModelShapes.map { estimatedGFLOPS / $0 } }
+        /// What the run needs, in MiB: parameters, gradients, AdamW moments, activations.
+        public var memory: TrainingMemory
+        /// Peak resident memory of the process after the timed steps (VmHWM), MiB.
+        public var peakRSSMegabytes: Double
     }
+
+    /// Measure the sgemm rate on the model's shapes after the timed steps (for `mfu`).
+    public var measureModelShapes = true
 
     /// Linear-layer weights (everything but the embedding table and norms), PaLM-style FLOPs:
     /// full 6 N_mm + 12 L T C; LoRA 4 N_base_mm + 6 N_lora + 12 L T C.
@@ -99,9 +111,14 @@ public struct TrainingBenchmark: Sendable {
         let tps = Double(B * T) / median
         let loraParams = m.adapters?.count ?? 0
         let (flops, formula) = TrainingBenchmark.flopsPerToken(model: modelConfig, T: T, mode: mode, loraParameters: loraParams)
+        let memory = TrainingMemory(model: m)
+        let peak = PeakMemory.megabytes()
+        let sgemm = measureModelShapes
+            ? ModelShapeGEMM(model: modelConfig, B: B, T: T, fineTuning: fineTuning).measure().gflops : nil
         return Result(
             parameters: m.parameterCount, trainableParameters: m.trainableParameterCount, secondsPerStep: median,
             timedSteps: times.count, tokensPerSecond: tps, flopsPerToken: flops, flopsFormula: formula,
-            estimatedGFLOPS: flops * tps / 1e9, firstLoss: losses.first ?? .nan, lastLoss: losses.last ?? .nan)
+            estimatedGFLOPS: flops * tps / 1e9, firstLoss: losses.first ?? .nan, lastLoss: losses.last ?? .nan,
+            sgemmGFLOPSModelShapes: sgemm, memory: memory, peakRSSMegabytes: peak)
     }
 }

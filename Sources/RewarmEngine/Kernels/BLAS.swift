@@ -20,8 +20,29 @@ public enum BLAS {
             Int32(M), Int32(N), Int32(K), alpha, A, Int32(lda), B, Int32(ldb), beta, C, Int32(ldc))
     }
 
-    /// Number of threads OpenBLAS uses for one product (set once per process by the trainer).
-    public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
+    /// Number of threads OpenBLAS uses for one product, and the engine's own loops
+    /// (`Parallel.threads`); set once per process by the trainer and the bench.
+    public static func setThreads(_ n: Int) {
+        threads = max(1, n)
+        openblas_set_num_threads(Int32(threads))
+        Parallel.setThreads(threads)
+    }
+
+    /// The thread count last given to `setThreads`.
+    nonisolated(unsafe) public private(set) static var threads = 1
+
+    /// Runs `body` with OpenBLAS on one thread when `condition` holds (a parallel region whose
+    /// workers each make their own products), then restores `threads`.
+    @inline(__always)
+    static func singleThreadedIf(_ condition: Bool, _ body: () -> Void) {
+        guard condition, threads > 1 else {
+            body()
+            return
+        }
+        openblas_set_num_threads(1)
+        body()
+        openblas_set_num_threads(Int32(threads))
+    }
 
     /// The kernel family OpenBLAS picked when it loaded (e.g. "Haswell", "SkylakeX", "Prescott");
     /// it follows `OPENBLAS_CORETYPE` when that variable is set.

@@ -3,32 +3,34 @@ import Foundation
 /// Softmax cross-entropy of next-token prediction (the language-modelling loss, in nats).
 ///
 /// losses (N) = logsumexp(logits[n]) - logits[n, targets[n]]; probs (N, V) = softmax(logits),
-/// kept for the backward. `probs` may alias `logits`. Returns the sum of the N losses (Double).
+/// kept for the backward. `probs` may alias `logits`. Returns the sum of the N losses (Double,
+/// added in row order after the rows are done, so the sum does not depend on the thread count).
 @discardableResult
 public func crossEntropyForward(
     _ losses: UnsafeMutablePointer<Float>, _ probs: UnsafeMutablePointer<Float>,
     _ logits: UnsafePointer<Float>, _ targets: UnsafePointer<Int32>, N: Int, V: Int
 ) -> Double {
-    var total: Double = 0
-    for n in 0..<N {
-        let z = logits + n * V
-        let p = probs + n * V
-        var m = -Float.infinity
-        for i in 0..<V { m = max(m, z[i]) }
-        let target = Int(targets[n])
-        let zt = z[target]
-        var sum: Float = 0
-        for i in 0..<V {
-            let e = Foundation.exp(z[i] - m)
-            p[i] = e
-            sum += e
+    Parallel.chunks(N, minChunk: Parallel.minRows(width: V)) { _, rows in
+        for n in rows {
+            let z = logits + n * V
+            let p = probs + n * V
+            var m = -Float.infinity
+            for i in 0..<V { m = max(m, z[i]) }
+            let target = Int(targets[n])
+            let zt = z[target]
+            var sum: Float = 0
+            for i in 0..<V {
+                let e = Foundation.exp(z[i] - m)
+                p[i] = e
+                sum += e
+            }
+            let inv = 1 / sum
+            for i in 0..<V { p[i] *= inv }
+            losses[n] = Foundation.log(sum) + m - zt
         }
-        let inv = 1 / sum
-        for i in 0..<V { p[i] *= inv }
-        let loss = Foundation.log(sum) + m - zt
-        losses[n] = loss
-        total += Double(loss)
     }
+    var total: Double = 0
+    for n in 0..<N { total += Double(losses[n]) }
     return total
 }
 
@@ -39,14 +41,16 @@ public func crossEntropyBackward(
     _ dlogits: UnsafeMutablePointer<Float>, _ probs: UnsafePointer<Float>,
     _ targets: UnsafePointer<Int32>, scale: Float, N: Int, V: Int, overwrite: Bool = false
 ) {
-    for n in 0..<N {
-        let p = probs + n * V
-        let d = dlogits + n * V
-        if overwrite {
-            for i in 0..<V { d[i] = scale * p[i] }
-        } else {
-            for i in 0..<V { d[i] += scale * p[i] }
+    Parallel.chunks(N, minChunk: Parallel.minRows(width: V)) { _, rows in
+        for n in rows {
+            let p = probs + n * V
+            let d = dlogits + n * V
+            if overwrite {
+                for i in 0..<V { d[i] = scale * p[i] }
+            } else {
+                for i in 0..<V { d[i] += scale * p[i] }
+            }
+            d[Int(targets[n])] -= scale
         }
-        d[Int(targets[n])] -= scale
     }
 }

@@ -38,12 +38,13 @@ public func rotaryForward(
 ) {
     let half = hs / 2
     let C = NH * hs
-    for b in 0..<B {
-        for t in 0..<T {
+    Parallel.chunks(B * T, minChunk: Parallel.minRows(width: C)) { _, rows in
+        for row in rows {
+            let t = row % T
             let c = cos + t * half
             let s = sin + t * half
             for h in 0..<NH {
-                let base = (b * T + t) * C + h * hs
+                let base = row * C + h * hs
                 let x = inp + base
                 let y = out + base
                 for i in 0..<half {
@@ -64,12 +65,13 @@ public func rotaryBackward(
 ) {
     let half = hs / 2
     let C = NH * hs
-    for b in 0..<B {
-        for t in 0..<T {
+    Parallel.chunks(B * T, minChunk: Parallel.minRows(width: C)) { _, rows in
+        for row in rows {
+            let t = row % T
             let c = cos + t * half
             let s = sin + t * half
             for h in 0..<NH {
-                let base = (b * T + t) * C + h * hs
+                let base = row * C + h * hs
                 let g = dout + base
                 let dx = dinp + base
                 for i in 0..<half {

@@ -19,9 +19,13 @@ struct LayerActivations {
 }
 
 /// All activations of a forward pass at batch capacity B x T, plus the backward's scratch,
-/// carved from one allocation (llm.c's activation slab).
+/// carved from one allocation (llm.c's activation slab). Under LoRA, `atty`, `ln2` and `h` of
+/// modules without an adapter are one buffer shared by all layers (their weights are frozen, so
+/// the backward never reads them): LoRA needs less activation memory than full training.
 final class Activations {
     let B: Int, T: Int
+    /// Concurrent workers the backward scratch is sized for (`Parallel.threads` at allocation).
+    let workers: Int
     let residual: [UnsafeMutablePointer<Float>]   // L + 1 of (N, C): embedding output, each layer's output
     let layers: [LayerActivations]
     let lnf: UnsafeMutablePointer<Float>          // (N, C)
@@ -35,15 +39,16 @@ final class Activations {
     let dqPre: UnsafeMutablePointer<Float>, dkPre: UnsafeMutablePointer<Float>  // (N, C) before rotary
     let datty: UnsafeMutablePointer<Float>        // (N, C)
     let dgate: UnsafeMutablePointer<Float>, dup: UnsafeMutablePointer<Float>, dh: UnsafeMutablePointer<Float>  // (N, F)
-    let dP: UnsafeMutablePointer<Float>           // (T, T)
+    let dP: UnsafeMutablePointer<Float>           // (workers, T, T) attention scratch, one per worker
     let loraDt: UnsafeMutablePointer<Float>       // (N, r)
     let loraDx: UnsafeMutablePointer<Float>       // (N, max(C, F)) gradient of x_drop
     let floatCount: Int
     private let slab: UnsafeMutablePointer<Float>
 
-    init(config c: ModelConfig, B: Int, T: Int, lora: LoRASettings?) {
+    init(config c: ModelConfig, B: Int, T: Int, lora: LoRASettings?, workers: Int = 1) {
         self.B = B
         self.T = T
+        self.workers = max(1, workers)
         let N = B * T, C = c.hiddenSize, F = c.intermediateSize, V = c.vocabSize, NH = c.numAttentionHeads
         let L = c.numHiddenLayers
         let r = lora?.rank ?? 0
@@ -54,9 +59,17 @@ final class Activations {
             loraPerLayer += N * r
             if dropout { loraPerLayer += N * WeightNames.linearShape(m, c).inFeatures }
         }
-        let perLayer = 7 * N * C + 2 * N + B * NH * T * T + 3 * N * F + loraPerLayer
-        let total = (L + 1) * N * C + L * perLayer + N * C + N + N * V + N
-            + 8 * N * C + 3 * N * F + T * T + N * r + N * max(C, F)
+        // With a frozen base (LoRA), the input of a frozen, adapter-less linear layer is read by
+        // nothing in the backward (no weight gradient): such inputs share one buffer across layers.
+        let frozen = lora != nil
+        let shareAtty = frozen && !targets.contains("o_proj")
+        let shareLn2 = frozen && !targets.contains("gate_proj") && !targets.contains("up_proj")
+        let shareH = frozen && !targets.contains("down_proj")
+        let perLayer = 5 * N * C + 2 * N + B * NH * T * T + 2 * N * F + loraPerLayer
+            + (shareAtty ? 0 : N * C) + (shareLn2 ? 0 : N * C) + (shareH ? 0 : N * F)
+        let shared = (shareAtty ? N * C : 0) + (shareLn2 ? N * C : 0) + (shareH ? N * F : 0)
+        let total = (L + 1) * N * C + L * perLayer + shared + N * C + N + N * V + N
+            + 8 * N * C + 3 * N * F + self.workers * T * T + N * r + N * max(C, F)
         floatCount = total
         slab = .allocate(capacity: total)
         slab.initialize(repeating: 0, count: total)
@@ -66,12 +79,15 @@ final class Activations {
             return cursor
         }
         residual = (0...L).map { _ in take(N * C) }
+        let sharedAtty = shareAtty ? take(N * C) : nil
+        let sharedLn2 = shareLn2 ? take(N * C) : nil
+        let sharedH = shareH ? take(N * F) : nil
         var layers: [LayerActivations] = []
         for _ in 0..<L {
             var la = LayerActivations(
                 ln1: take(N * C), ln1Rstd: take(N), q: take(N * C), k: take(N * C), v: take(N * C),
-                att: take(B * NH * T * T), atty: take(N * C), resAtt: take(N * C), ln2: take(N * C),
-                ln2Rstd: take(N), gate: take(N * F), up: take(N * F), h: take(N * F), loraT: [:], loraX: [:])
+                att: take(B * NH * T * T), atty: sharedAtty ?? take(N * C), resAtt: take(N * C), ln2: sharedLn2 ?? take(N * C),
+                ln2Rstd: take(N), gate: take(N * F), up: take(N * F), h: sharedH ?? take(N * F), loraT: [:], loraX: [:])
             for m in targets {
                 la.loraT[m] = take(N * r)
                 if dropout { la.loraX[m] = take(N * WeightNames.linearShape(m, c).inFeatures) }
@@ -83,7 +99,7 @@ final class Activations {
         dres = take(N * C); dln = take(N * C); dq = take(N * C); dk = take(N * C); dv = take(N * C)
         dqPre = take(N * C); dkPre = take(N * C); datty = take(N * C)
         dgate = take(N * F); dup = take(N * F); dh = take(N * F)
-        dP = take(T * T); loraDt = take(N * r); loraDx = take(N * max(C, F))
+        dP = take(self.workers * T * T); loraDt = take(N * r); loraDx = take(N * max(C, F))
         precondition(cursor - slab == total, "activation layout mismatch")
     }
 

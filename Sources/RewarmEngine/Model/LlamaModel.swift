@@ -103,7 +103,7 @@ public final class LlamaModel: @unchecked Sendable {
         inputs: UnsafePointer<Int32>, targets: UnsafePointer<Int32>?, B: Int, T: Int, dropoutKey: UInt64? = nil
     ) -> Double? {
         precondition(T <= config.maxPositionEmbeddings, "sequence length \(T) exceeds the rotary tables")
-        let a = activations(B: B, T: T)
+        let a = activations(B: B, T: T, workers: Parallel.threads)
         let c = config
         let N = B * T, C = c.hiddenSize, F = c.intermediateSize, V = c.vocabSize, NH = c.numAttentionHeads
         let eps = Float(c.rmsNormEps)
@@ -180,7 +180,7 @@ public final class LlamaModel: @unchecked Sendable {
                     a.dq.update(repeating: 0, count: N * C)
                     a.dk.update(repeating: 0, count: N * C)
                     a.dv.update(repeating: 0, count: N * C)
-                    attentionBackward(a.dq, a.dk, a.dv, scratch: a.dP, a.datty, la.att, la.q, la.k, la.v, B: B, T: T, C: C, NH: NH)
+                    attentionBackward(a.dq, a.dk, a.dv, scratch: a.dP, scratchMatrices: a.workers, a.datty, la.att, la.q, la.k, la.v, B: B, T: T, C: C, NH: NH)
                     a.dqPre.update(repeating: 0, count: N * C)
                     a.dkPre.update(repeating: 0, count: N * C)
                     rotaryBackward(a.dqPre, a.dq, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!, B: B, T: T, NH: NH, hs: c.headDim)
@@ -238,9 +238,11 @@ public final class LlamaModel: @unchecked Sendable {
         }
     }
 
-    private func activations(B: Int, T: Int) -> Activations {
-        if let a = activations, a.B == B, a.T == T { return a }
-        let a = Activations(config: config, B: B, T: T, lora: fineTuning.lora)
+    /// The activation slab for B x T, allocated again only when the shape changes or a forward
+    /// needs attention scratch for more workers than it has.
+    private func activations(B: Int, T: Int, workers: Int = 1) -> Activations {
+        if let a = activations, a.B == B, a.T == T, a.workers >= workers { return a }
+        let a = Activations(config: config, B: B, T: T, lora: fineTuning.lora, workers: workers)
         activations = a
         return a
     }

@@ -31,7 +31,9 @@ enum LoRADropout {
             return
         }
         let s = Float(1 / (1 - p))
-        for i in 0..<count { out[i] = keeps(key, i, p: p) ? inp[i] * s : 0 }
+        Parallel.chunks(count, minChunk: 16_384) { _, range in
+            for i in range { out[i] = keeps(key, i, p: p) ? inp[i] * s : 0 }
+        }
     }
 
     /// dinp += dout * mask / (1 - p).
@@ -41,6 +43,8 @@ enum LoRADropout {
             return
         }
         let s = Float(1 / (1 - p))
-        for i in 0..<count where keeps(key, i, p: p) { dinp[i] += dout[i] * s }
+        Parallel.chunks(count, minChunk: 16_384) { _, range in
+            for i in range where keeps(key, i, p: p) { dinp[i] += dout[i] * s }
+        }
     }
 }

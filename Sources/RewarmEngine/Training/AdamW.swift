@@ -50,17 +50,20 @@ public func adamwUpdate(
     let oneMinusBeta1 = 1 - beta1
     let oneMinusBeta2 = 1 - beta2
     let decays = weightDecay != 0
-    for i in 0..<count {
-        let g = grads[i]
-        var p = params[i]
-        if decays { p *= decayFactor }
-        let mi = beta1 * m[i] + oneMinusBeta1 * g
-        let vi = beta2 * v[i] + oneMinusBeta2 * g * g
-        m[i] = mi
-        v[i] = vi
-        let denominator = vi.squareRoot() / biasCorrection2Sqrt + eps
-        p -= stepSize * mi / denominator
-        params[i] = p
+    // Elementwise: split across `Parallel.threads`, the same result on any thread count.
+    Parallel.chunks(count, minChunk: 16_384) { _, range in
+        for i in range {
+            let g = grads[i]
+            var p = params[i]
+            if decays { p *= decayFactor }
+            let mi = beta1 * m[i] + oneMinusBeta1 * g
+            let vi = beta2 * v[i] + oneMinusBeta2 * g * g
+            m[i] = mi
+            v[i] = vi
+            let denominator = vi.squareRoot() / biasCorrection2Sqrt + eps
+            p -= stepSize * mi / denominator
+            params[i] = p
+        }
     }
 }
 

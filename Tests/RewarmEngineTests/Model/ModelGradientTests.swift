@@ -44,6 +44,13 @@ struct ModelGradientTests {
         #expect(err < 5e-3, "worst at \(at)")
     }
 
+    @Test("LoRA gradients on q_proj and v_proj only (frozen layers share their input buffers) match finite differences")
+    func loraAttentionOnlyGradients() {
+        let lora = LoRASettings(rank: 2, alpha: 4, targets: ["q_proj", "v_proj"])
+        let (err, at) = worstRelativeError(TinyModels.model(.lora(lora)))
+        #expect(err < 5e-3, "worst at \(at)")
+    }
+
     @Test("LoRA gradients with dropout match finite differences under the same mask")
     func loraDropoutGradients() {
         let lora = LoRASettings(rank: 2, alpha: 4, dropout: 0.3, targets: ["q_proj", "v_proj", "down_proj"])

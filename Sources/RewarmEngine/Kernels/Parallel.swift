@@ -1,0 +1,41 @@
+import Foundation
+
+/// How many threads the engine's own loops (the non-BLAS kernels and the per-head attention
+/// products) use. Set once per process together with the BLAS threads (`BLAS.setThreads`).
+///
+/// Work is split into contiguous chunks of rows (or of (batch, head) pairs) and every chunk
+/// computes its rows exactly as the serial loop does, so a kernel's result does not depend on
+/// the thread count; reductions across rows (norm weight gradients) are split by column instead.
+public enum Parallel {
+    nonisolated(unsafe) public private(set) static var threads = 1
+
+    /// Sets the worker count of the engine's loops (at least 1).
+    public static func setThreads(_ n: Int) { threads = max(1, n) }
+
+    /// Calls `body` on contiguous chunks covering `0 ..< count`: one chunk when `threads` is 1 or
+    /// the work is too small to split (fewer than `minChunk` items per worker), otherwise one
+    /// chunk per worker, run concurrently. `workers` caps the worker count (e.g. scratch buffers).
+    @inline(__always)
+    static func chunks(_ count: Int, minChunk: Int = 1, workers cap: Int = .max, _ body: (_ worker: Int, _ range: Range<Int>) -> Void) {
+        let workers = min(threads, cap, count / max(minChunk, 1))
+        if workers <= 1 {
+            body(0, 0..<count)
+            return
+        }
+        // The workers write disjoint ranges of raw buffers: safe to share, hence the unchecked box.
+        withoutActuallyEscaping(body) { body in
+            let work = UncheckedWork(body: body)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                work.body(w, (count * w / workers)..<(count * (w + 1) / workers))
+            }
+        }
+    }
+
+    private struct UncheckedWork: @unchecked Sendable {
+        let body: (Int, Range<Int>) -> Void
+    }
+
+    /// Rows per chunk below which splitting costs more than it saves (about 16k floats of work).
+    @inline(__always)
+    static func minRows(width: Int) -> Int { max(1, 16_384 / max(width, 1)) }
+}
