@@ -80,7 +80,8 @@ public struct Checkpoint: Sendable {
         } catch {
             throw .io(path: partial.path, reason: "cannot create checkpoint folder: \(error.localizedDescription)")
         }
-        try SafetensorsWriter.write(views: views(model.weights), metadata: ["format": "pt"],
+        // a QLoRA base is saved dequantized: the checkpoint reads as a LoRA one anywhere
+        try SafetensorsWriter.write(views: views(model.fullBase()), metadata: ["format": "pt"],
                                     to: partial.appendingPathComponent(modelFile))
         if let adapters = model.adapters, let lora {
             try SafetensorsWriter.write(views: views(adapters, prefix: peftPrefix), metadata: ["format": "pt"],

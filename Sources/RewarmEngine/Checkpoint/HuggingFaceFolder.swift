@@ -35,7 +35,7 @@ public enum HuggingFaceFolder {
         } catch {
             throw .io(path: dir.path, reason: "cannot create the folder: \(error.localizedDescription)")
         }
-        try SafetensorsWriter.write(views: Checkpoint.views(model.weights), metadata: ["format": "pt"],
+        try SafetensorsWriter.write(views: Checkpoint.views(model.fullBase()), metadata: ["format": "pt"],
                                     to: dir.appendingPathComponent(Checkpoint.modelFile))
         try Checkpoint.writeJSON(HuggingFaceConfig.json(model.config), to: dir.appendingPathComponent(configFile))
         try Checkpoint.writeJSON(HuggingFaceConfig.generationJSON(), to: dir.appendingPathComponent(generationConfigFile))

@@ -41,9 +41,6 @@ public struct ResolvedRun: Sendable {
         if config.contextLength > config.model.maxPositionEmbeddings {
             throw .invalid(key: "cutoff_len", reason: "\(config.contextLength) exceeds the model's context \(config.model.maxPositionEmbeddings)")
         }
-        if config.finetuningType == .qlora {
-            throw .invalid(key: "finetuning_type", reason: "qlora is not implemented yet (use lora)")
-        }
         if config.rewarm {
             schedule = LearningRateSchedule(
                 type: config.lrSchedulerType, peak: config.learningRate,
