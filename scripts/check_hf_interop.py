@@ -91,6 +91,17 @@ report("the adapter changes the logits", (peft_logits - base_logits).abs().max()
 sh("merge", "run-lora", "--out", "merged")
 compare("rewarm merge -> LlamaForCausalLM = PeftModel", torch_logits(load_llama(os.path.join(work, "merged"))), peft_logits)
 
+# Rewarm QLoRA -> PEFT: the base is exported dequantized, so PEFT reproduces the run's model
+write_config("qlora.yaml", common + "dataset: synthetic:b\noutput_dir: run-qlora\ninit_from: run-full\n"
+             "finetuning_type: qlora\nquantization_type: nf4\nlora_rank: 4\nlearning_rate: 0.01\nseed: 4\n")
+sh("train", "--config", "qlora.yaml", "--quiet")
+sh("export", "run-qlora", "--format", "hf", "--out", "hf-qlora")
+qlora_peft = PeftModel.from_pretrained(load_llama(os.path.join(work, "hf-qlora")), os.path.join(work, "hf-qlora", "adapter")).eval()
+compare("export qlora (dequantized base) -> PeftModel", rewarm_logits("run-qlora"), torch_logits(qlora_peft))
+base_diff = (load_llama(os.path.join(work, "hf-qlora")).model.layers[0].self_attn.q_proj.weight
+             - load_llama(os.path.join(work, "hf-full")).model.layers[0].self_attn.q_proj.weight).abs().max().item()
+report("the qlora base is the 4-bit version of the full run's", 0 < base_diff < 0.05, f"max abs weight change {base_diff:.2e}")
+
 # transformers / PEFT -> Rewarm
 torch.manual_seed(0)
 config = LlamaConfig(vocab_size=256, hidden_size=48, intermediate_size=96, num_hidden_layers=2, num_attention_heads=4,

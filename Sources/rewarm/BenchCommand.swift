@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure training speed (tokens/s, GFLOP/s) of one model shape; prints JSON.")
 
-    @Option(help: "full or lora (r=8, alpha 16 on q_proj,v_proj as the PyTorch reference).")
+    @Option(help: "full, lora (r=8, alpha 16 on q_proj,v_proj as the PyTorch reference) or qlora (the same on an NF4 base).")
     var mode: String = "full"
     @Option(name: [.customLong("dim"), .customLong("D")], help: "hidden_size") var dim = 128
     @Option(name: [.customLong("layers"), .customLong("L")], help: "num_hidden_layers") var layers = 4
@@ -24,7 +24,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON line (the default output).") var json = false
 
     func validate() throws {
-        guard TrainingBenchmark.Mode(rawValue: mode) != nil else { throw ValidationError("--mode must be full or lora, got '\(mode)'") }
+        guard TrainingBenchmark.Mode(rawValue: mode) != nil else { throw ValidationError("--mode must be full, lora or qlora, got '\(mode)'") }
         guard dim > 0, layers > 0, heads > 0, context > 1, batch > 0, threads > 0, steps > 0 else {
             throw ValidationError("--dim, --layers, --heads, --batch, --threads, --steps must be positive and --context > 1")
         }
@@ -50,6 +50,7 @@ struct BenchCommand: ParsableCommand {
             "blas_core_source": BLASCoreSelection.source, "flops_per_token": r.flopsPerToken,
             "flops_formula": r.flopsFormula, "intermediate_size": model.intermediateSize, "timed_steps": r.timedSteps,
             "loss_first": round4(r.firstLoss), "loss_last": round4(r.lastLoss), "peak_rss_mb": round1(PeakMemory.megabytes()),
+            "base_weight_mb": round2(Double(r.baseWeightBytes) / 1_048_576),
         ]
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
