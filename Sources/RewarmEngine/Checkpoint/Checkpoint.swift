@@ -81,7 +81,9 @@ public struct Checkpoint: Sendable {
             throw .io(path: partial.path, reason: "cannot create checkpoint folder: \(error.localizedDescription)")
         }
         // a QLoRA base is saved dequantized: the checkpoint reads as a LoRA one anywhere
-        try SafetensorsWriter.write(views: views(model.fullBase()), metadata: ["format": "pt"],
+        let base = model.fullBase()
+        defer { withExtendedLifetime(base) {} }  // the views point into it
+        try SafetensorsWriter.write(views: views(base), metadata: ["format": "pt"],
                                     to: partial.appendingPathComponent(modelFile))
         if let adapters = model.adapters, let lora {
             try SafetensorsWriter.write(views: views(adapters, prefix: peftPrefix), metadata: ["format": "pt"],

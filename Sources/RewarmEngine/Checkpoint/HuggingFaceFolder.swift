@@ -35,7 +35,9 @@ public enum HuggingFaceFolder {
         } catch {
             throw .io(path: dir.path, reason: "cannot create the folder: \(error.localizedDescription)")
         }
-        try SafetensorsWriter.write(views: Checkpoint.views(model.fullBase()), metadata: ["format": "pt"],
+        let base = model.fullBase()
+        defer { withExtendedLifetime(base) {} }  // the views point into it
+        try SafetensorsWriter.write(views: Checkpoint.views(base), metadata: ["format": "pt"],
                                     to: dir.appendingPathComponent(Checkpoint.modelFile))
         try Checkpoint.writeJSON(HuggingFaceConfig.json(model.config), to: dir.appendingPathComponent(configFile))
         try Checkpoint.writeJSON(HuggingFaceConfig.generationJSON(), to: dir.appendingPathComponent(generationConfigFile))

@@ -87,7 +87,7 @@ public final class LlamaModel: @unchecked Sendable {
         }
     }()
 
-    public var parameterCount: Int { weights.count + (adapters?.count ?? 0) }
+    public var parameterCount: Int { weights.count + (quantizedBase?.weightCount ?? 0) + (adapters?.count ?? 0) }
     public var trainableParameterCount: Int { gradients.count }
 
     public func zeroGradients() { gradients.zero() }
