@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure training speed (tokens/s, GFLOP/s) of one model shape; prints JSON.")
 
-    @Option(help: "full or lora (r=8, alpha 16 on q_proj,v_proj as the PyTorch reference).")
+    @Option(help: "full, lora (r=8, alpha 16 on q_proj,v_proj as the PyTorch reference) or qlora (the same on an NF4 base).")
     var mode: String = "full"
     @Option(name: [.customLong("dim"), .customLong("D")], help: "hidden_size") var dim = 128
     @Option(name: [.customLong("layers"), .customLong("L")], help: "num_hidden_layers") var layers = 4
@@ -26,7 +26,7 @@ struct BenchCommand: ParsableCommand {
     var noMfu = false
 
     func validate() throws {
-        guard TrainingBenchmark.Mode(rawValue: mode) != nil else { throw ValidationError("--mode must be full or lora, got '\(mode)'") }
+        guard TrainingBenchmark.Mode(rawValue: mode) != nil else { throw ValidationError("--mode must be full, lora or qlora, got '\(mode)'") }
         guard dim > 0, layers > 0, heads > 0, context > 1, batch > 0, threads > 0, steps > 0 else {
             throw ValidationError("--dim, --layers, --heads, --batch, --threads, --steps must be positive and --context > 1")
         }
@@ -56,6 +56,7 @@ struct BenchCommand: ParsableCommand {
             "expected_mb": round1(r.memory.total), "params_mb": round1(r.memory.parameters),
             "grads_mb": round1(r.memory.gradients), "adam_mb": round1(r.memory.optimizer),
             "activations_mb": round1(r.memory.activations),
+            "base_weight_mb": round2(Double(r.baseWeightBytes) / 1_048_576),
         ]
         if let rate = r.sgemmGFLOPSModelShapes, let mfu = r.mfu {
             object["sgemm_gflops_model_shapes"] = round2(rate)

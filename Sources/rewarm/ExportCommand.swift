@@ -1,26 +1,37 @@
 import ArgumentParser
 import Foundation
+import RewarmEngine
 import RewarmLab
 
 /// `rewarm export SWEEP --format csv`: per-step metrics for pandas or R.
+/// `rewarm export RUN --format hf --out DIR`: a run's model as a Hugging Face Llama folder
+/// (and its LoRA adapter as a PEFT folder in DIR/adapter).
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write a sweep's per-step metrics as CSV.")
+        commandName: "export", abstract: "Write a sweep's per-step metrics as CSV, or a run's model as a Hugging Face folder.",
+        discussion: """
+            --format csv: SOURCE is a sweep's name; writes its per-step metrics (to --out or standard output).
+            --format hf: SOURCE is a run folder (its newest checkpoint), a checkpoint-N folder or a Hugging \
+            Face folder; writes config.json (LlamaConfig), model.safetensors, generation_config.json and a \
+            byte-level tokenizer to --out, and for a LoRA run the PEFT adapter to --out/adapter.
+            """)
 
-    @Argument(help: "The sweep's name.") var sweep: String
+    @Argument(help: "csv: the sweep's name; hf: a run, checkpoint or Hugging Face folder.") var source: String
     @OptionGroup var results: ResultsOptions
-    @Option(help: "Output format (csv).") var format: String = "csv"
-    @Option(help: "Output file (default: standard output).") var out: String?
+    @Option(help: "Output format: csv or hf.") var format: String = "csv"
+    @Option(help: "Output file (csv; default: standard output) or folder (hf, required).") var out: String?
 
     func validate() throws {
-        guard format == "csv" else { throw ValidationError("--format must be csv, got '\(format)'") }
+        guard format == "csv" || format == "hf" else { throw ValidationError("--format must be csv or hf, got '\(format)'") }
+        if format == "hf" && out == nil { throw ValidationError("--format hf needs --out DIR") }
     }
 
     func run() throws {
+        if format == "hf" { return try exportHF(to: out!) }
         let text: String
         do {
             let store = try ResultsStore.open(at: results.database, writer: false)
-            text = try MetricsCSV.make(store: store, sweep: sweep)
+            text = try MetricsCSV.make(store: store, sweep: source)
         } catch {
             Console.error(error.description)
             throw ExitCode(2)
@@ -32,6 +43,21 @@ struct ExportCommand: ParsableCommand {
             }
         } else {
             print(text, terminator: "")
+        }
+    }
+
+    private func exportHF(to out: String) throws {
+        do {
+            let checkpoint = try ModelFolder.checkpoint(source)
+            let model = try checkpoint.loadModel()
+            let dir = URL(fileURLWithPath: out)
+            try HuggingFaceFolder.write(model, to: dir)
+            var line = "exported \(checkpoint.directory.path) to \(dir.standardizedFileURL.path)"
+            if model.adapters != nil { line += " (adapter in \(HuggingFaceFolder.adapterFolder)/)" }
+            print(line)
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(2)
         }
     }
 }

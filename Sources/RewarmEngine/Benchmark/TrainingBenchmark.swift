@@ -3,7 +3,7 @@ import Foundation
 /// One training-speed measurement of the engine on random bytes, comparable line by line with
 /// `../shared/bench/bench_torch.py` (same shapes, same FLOP formula, AdamW step included).
 public struct TrainingBenchmark: Sendable {
-    public enum Mode: String, Sendable, CaseIterable { case full, lora }
+    public enum Mode: String, Sendable, CaseIterable { case full, lora, qlora }
 
     public var mode: Mode
     public var model: ModelConfig
@@ -47,6 +47,8 @@ public struct TrainingBenchmark: Sendable {
         public var memory: TrainingMemory
         /// Peak resident memory of the process after the timed steps (VmHWM), MiB.
         public var peakRSSMegabytes: Double
+        /// Bytes holding the base weights (float32, or 4-bit linear weights for qlora).
+        public var baseWeightBytes: Int
     }
 
     /// Measure the sgemm rate on the model's shapes after the timed steps (for `mfu`).
@@ -60,14 +62,18 @@ public struct TrainingBenchmark: Sendable {
         let attn = Double(12 * c.numHiddenLayers * T * c.hiddenSize)
         switch mode {
         case .full: return (6 * nmm + attn, "6*N_mm + 12*L*T*D")
-        case .lora: return (4 * nmm + 6 * Double(loraParameters) + attn, "4*N_base_mm + 6*N_lora + 12*L*T*D")
+        case .lora, .qlora: return (4 * nmm + 6 * Double(loraParameters) + attn, "4*N_base_mm + 6*N_lora + 12*L*T*D")
         }
     }
 
     public func run() -> Result {
         BLAS.setThreads(threads)
-        let fineTuning: FineTuning = mode == .full ? .full
-            : .lora(LoRASettings(rank: loraRank, alpha: loraAlpha, targets: loraTargets))
+        let lora = LoRASettings(rank: loraRank, alpha: loraAlpha, targets: loraTargets)
+        let fineTuning: FineTuning = switch mode {
+        case .full: .full
+        case .lora: .lora(lora)
+        case .qlora: .qlora(lora, .nf4)
+        }
         var modelConfig = model
         modelConfig.maxPositionEmbeddings = max(model.maxPositionEmbeddings, contextLength)
         let m = LlamaModel(config: modelConfig, fineTuning: fineTuning)
@@ -119,6 +125,7 @@ public struct TrainingBenchmark: Sendable {
             parameters: m.parameterCount, trainableParameters: m.trainableParameterCount, secondsPerStep: median,
             timedSteps: times.count, tokensPerSecond: tps, flopsPerToken: flops, flopsFormula: formula,
             estimatedGFLOPS: flops * tps / 1e9, firstLoss: losses.first ?? .nan, lastLoss: losses.last ?? .nan,
-            sgemmGFLOPSModelShapes: sgemm, memory: memory, peakRSSMegabytes: peak)
+            sgemmGFLOPSModelShapes: sgemm, memory: memory, peakRSSMegabytes: peak,
+            baseWeightBytes: 4 * m.weights.count + (m.quantizedBase?.byteCount ?? 0))
     }
 }

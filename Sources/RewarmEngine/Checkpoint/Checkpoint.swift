@@ -8,9 +8,16 @@ import Foundation
 /// - `config.yaml`: the run's resolved config.
 /// A folder is written as `checkpoint-N.partial` and renamed when complete, so a folder named
 /// `checkpoint-N` is always whole.
+///
+/// A Hugging Face model folder (`HuggingFaceFolder`) reads as a checkpoint at step 0 with its
+/// adapter, if any, in `adapter/`.
 public struct Checkpoint: Sendable {
     public let directory: URL
     public let state: TrainerState
+    /// Where `adapter_model.safetensors` and `adapter_config.json` are (if anywhere).
+    public let adapterDirectory: URL
+    /// True for a Hugging Face model folder (no schedule, optimizer or dataset of its own).
+    public let isHuggingFace: Bool
 
     public static let modelFile = "model.safetensors"
     public static let adapterFile = "adapter_model.safetensors"
@@ -36,10 +43,24 @@ public struct Checkpoint: Sendable {
             throw .io(path: url.path, reason: "unreadable trainer state: \(error)")
         }
         self.directory = directory
+        adapterDirectory = directory
+        isHuggingFace = false
+    }
+
+    /// Reads the Hugging Face Llama folder `directory` (its `config.json` validated; tensors on demand).
+    public init(huggingFaceFolder directory: URL) throws(CheckpointError) {
+        let model = try HuggingFaceFolder.readConfig(directory)
+        state = TrainerState(
+            step: 0, tokens: 0, wallSeconds: 0, trainLossSum: 0, trainLossCount: 0, lastGradNorm: nil,
+            schedule: .constant(0, totalSteps: 0), model: model, dataset: "", finetuningType: "full",
+            maxSteps: 0, evaluatedStep: nil)
+        self.directory = directory
+        adapterDirectory = directory.appendingPathComponent(HuggingFaceFolder.adapterFolder)
+        isHuggingFace = true
     }
 
     public var hasAdapter: Bool {
-        FileManager.default.fileExists(atPath: directory.appendingPathComponent(Checkpoint.adapterFile).path)
+        FileManager.default.fileExists(atPath: adapterDirectory.appendingPathComponent(Checkpoint.adapterFile).path)
     }
 
     // MARK: Writing
@@ -59,7 +80,10 @@ public struct Checkpoint: Sendable {
         } catch {
             throw .io(path: partial.path, reason: "cannot create checkpoint folder: \(error.localizedDescription)")
         }
-        try SafetensorsWriter.write(views: views(model.weights), metadata: ["format": "pt"],
+        // a QLoRA base is saved dequantized: the checkpoint reads as a LoRA one anywhere
+        let base = model.fullBase()
+        defer { withExtendedLifetime(base) {} }  // the views point into it
+        try SafetensorsWriter.write(views: views(base), metadata: ["format": "pt"],
                                     to: partial.appendingPathComponent(modelFile))
         if let adapters = model.adapters, let lora {
             try SafetensorsWriter.write(views: views(adapters, prefix: peftPrefix), metadata: ["format": "pt"],
@@ -112,7 +136,8 @@ public struct Checkpoint: Sendable {
 
     // MARK: Reading
 
-    /// Loads every tensor of `slab` from `file` (names with `prefix` / `suffix`), checking shapes.
+    /// Loads every tensor of `slab` from `file` (names with `prefix` / `suffix`). Every name,
+    /// shape and dtype is checked before the first value is copied: on an error nothing is loaded.
     static func load(_ slab: ParameterSlab, from file: URL, prefix: String = "", suffix: String = "") throws(CheckpointError) {
         let st = try SafetensorsFile(contentsOf: file)
         for s in slab.specs {
@@ -121,6 +146,12 @@ public struct Checkpoint: Sendable {
             guard info.shape == s.shape else {
                 throw .invalidTensor(path: file.path, tensor: name, detail: "shape \(info.shape), expected \(s.shape)")
             }
+            guard [.f32, .f16, .bf16].contains(info.dtype) else {
+                throw .unsupportedDtype(path: file.path, tensor: name, dtype: info.dtype.rawValue)
+            }
+        }
+        for s in slab.specs {
+            let name = prefix + s.name + suffix
             try st.copyTensor(named: name, into: UnsafeMutableBufferPointer(start: slab.base + s.offset, count: s.count))
         }
     }
@@ -139,19 +170,51 @@ public struct Checkpoint: Sendable {
     /// Loads this checkpoint's model as plain weights into `weights` (a run continuing from it):
     /// a LoRA checkpoint's adapters are merged into its base first.
     public func loadMergedWeights(into weights: ParameterSlab) throws(CheckpointError) {
-        try Checkpoint.load(weights, from: directory.appendingPathComponent(Checkpoint.modelFile))
-        guard hasAdapter else { return }
-        let url = directory.appendingPathComponent(Checkpoint.adapterConfigFile)
-        guard let data = try? Data(contentsOf: url),
-              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let r = json["r"] as? Int, let alpha = (json["lora_alpha"] as? NSNumber)?.doubleValue,
-              let targets = json["target_modules"] as? [String]
-        else { throw .io(path: url.path, reason: "unreadable adapter config (needs r, lora_alpha, target_modules)") }
-        let model = LlamaModel(config: state.model, fineTuning: .lora(LoRASettings(rank: r, alpha: alpha, targets: targets)))
-        model.weights.buffer.baseAddress!.update(from: weights.base, count: weights.count)
-        try Checkpoint.load(model.adapters!, from: directory.appendingPathComponent(Checkpoint.adapterFile), prefix: Checkpoint.peftPrefix)
+        guard hasAdapter else {
+            try Checkpoint.load(weights, from: directory.appendingPathComponent(Checkpoint.modelFile))
+            return
+        }
+        let model = try loadModel()
         model.mergeAdapters()
         weights.base.update(from: model.weights.base, count: weights.count)
+    }
+
+    /// This checkpoint's model for inference or export: its weights, and its adapters (not
+    /// merged) when it has any.
+    public func loadModel() throws(CheckpointError) -> LlamaModel {
+        let fineTuning: FineTuning = hasAdapter ? .lora(try adapterSettings()) : .full
+        let model = LlamaModel(config: state.model, fineTuning: fineTuning)
+        try Checkpoint.load(model.weights, from: directory.appendingPathComponent(Checkpoint.modelFile))
+        if let adapters = model.adapters {
+            try Checkpoint.load(adapters, from: adapterDirectory.appendingPathComponent(Checkpoint.adapterFile), prefix: Checkpoint.peftPrefix)
+        }
+        return model
+    }
+
+    /// The LoRA settings in `adapter_config.json` (PEFT's `LoraConfig` names).
+    public func adapterSettings() throws(CheckpointError) -> LoRASettings {
+        let url = adapterDirectory.appendingPathComponent(Checkpoint.adapterConfigFile)
+        guard let data = try? Data(contentsOf: url),
+              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let r = (json["r"] as? NSNumber)?.intValue, let alpha = (json["lora_alpha"] as? NSNumber)?.doubleValue
+        else { throw .io(path: url.path, reason: "unreadable adapter config (needs r, lora_alpha, target_modules)") }
+        let targets: [String]
+        switch json["target_modules"] {
+        case let list as [String]: targets = list
+        case let one as String: targets = one.split(separator: ",").map { String($0) }
+        default: throw .unsupportedModel(path: url.path, field: "target_modules", reason: "missing or not a list of module names")
+        }
+        if let unknown = targets.first(where: { !WeightNames.linearModules.contains($0) }) {
+            throw .unsupportedModel(path: url.path, field: "target_modules", reason: "'\(unknown)' is not one of \(WeightNames.linearModules.joined(separator: ", "))")
+        }
+        if (json["use_rslora"] as? NSNumber)?.boolValue == true {
+            throw .unsupportedModel(path: url.path, field: "use_rslora", reason: "true: Rewarm scales adapters by lora_alpha / r")
+        }
+        if let bias = json["bias"] as? String, bias != "none" {
+            throw .unsupportedModel(path: url.path, field: "bias", reason: "\"\(bias)\": Rewarm's adapters have no bias")
+        }
+        let dropout = (json["lora_dropout"] as? NSNumber)?.doubleValue ?? 0
+        return LoRASettings(rank: r, alpha: alpha, dropout: dropout, targets: targets)
     }
 
     /// The complete checkpoints of a run folder, by step (partial folders are ignored).

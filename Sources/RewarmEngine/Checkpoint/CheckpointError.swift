@@ -20,6 +20,9 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
     case missingTensor(path: String, tensor: String)
     /// A tensor handed to the writer is not consistent (shape vs values, duplicate name).
     case invalidTensor(path: String, tensor: String, detail: String)
+    /// A model folder's `config.json` (or `adapter_config.json`) field that Rewarm cannot use:
+    /// another vocabulary, grouped-query attention, biases, tied embeddings, ...
+    case unsupportedModel(path: String, field: String, reason: String)
 
     public var description: String {
         let line: String = switch self {
@@ -41,6 +44,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
             "\(path): no tensor named '\(tensor)'"
         case .invalidTensor(let path, let tensor, let detail):
             "\(path): tensor '\(tensor)': \(detail)"
+        case .unsupportedModel(let path, let field, let reason):
+            "\(path): \(field): \(reason)"
         }
         // Reasons that come from the system may hold line breaks; a description is one line.
         return line.split(whereSeparator: \.isNewline).joined(separator: " ")

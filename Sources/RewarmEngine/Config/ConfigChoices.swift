@@ -6,7 +6,7 @@ public enum FinetuningType: String, CaseIterable, Sendable, Codable {
     case freeze
     /// Frozen base, trainable low-rank adapters on `lora_target`.
     case lora
-    /// LoRA on a base frozen in 4-bit (`quantization_type`); the trainer may refuse it until implemented.
+    /// LoRA on a base frozen in 4 bits (`quantization_type`, double-quantized block scales).
     case qlora
 
     /// Whether adapters train (`lora` or `qlora`).

@@ -7,9 +7,20 @@ public enum FineTuning: Sendable, Equatable {
     case freeze(trainableLayers: Int)
     /// The base is frozen; low-rank adapters train on the target modules.
     case lora(LoRASettings)
+    /// LoRA on a base whose linear weights are held in 4 bits (`QuantizedBase`), QLoRA.
+    case qlora(LoRASettings, QuantizationType)
 
+    /// The adapters' settings (LoRA or QLoRA).
     public var lora: LoRASettings? {
-        if case .lora(let s) = self { s } else { nil }
+        switch self {
+        case .lora(let s), .qlora(let s, _): s
+        default: nil
+        }
+    }
+
+    /// The 4-bit code of a QLoRA base, nil otherwise.
+    public var quantization: QuantizationType? {
+        if case .qlora(_, let q) = self { q } else { nil }
     }
 }
 

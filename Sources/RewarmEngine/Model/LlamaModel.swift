@@ -28,6 +28,8 @@ public final class LlamaModel: @unchecked Sendable {
     public let adapters: ParameterSlab?
     /// Gradients of the trainable tensors only, under the same names: frozen weights have none.
     public let gradients: ParameterSlab
+    /// QLoRA: the linear weights, in 4 bits (absent from `weights`); nil otherwise.
+    public let quantizedBase: QuantizedBase?
     let rotary: RotaryTables
     private var activations: Activations?
     /// Lowest decoder layer whose weights (or adapters) train: the backward stops there.
@@ -37,7 +39,8 @@ public final class LlamaModel: @unchecked Sendable {
         self.config = config
         self.fineTuning = fineTuning
         let base = WeightNames.baseTensors(config)
-        weights = ParameterSlab(base)
+        quantizedBase = fineTuning.quantization.map { QuantizedBase(config: config, type: $0) }
+        weights = ParameterSlab(quantizedBase == nil ? base : base.filter { !QuantizedBase.isQuantized($0.name) })
         var adapterTensors: [(name: String, shape: [Int])] = []
         if let lora = fineTuning.lora {
             for l in 0..<config.numHiddenLayers {
@@ -63,7 +66,7 @@ public final class LlamaModel: @unchecked Sendable {
             }
             gradients = ParameterSlab(trainable)
             lowestTrainableLayer = first
-        case .lora:
+        case .lora, .qlora:
             gradients = ParameterSlab(adapterTensors)
             lowestTrainableLayer = 0
         }
@@ -84,7 +87,7 @@ public final class LlamaModel: @unchecked Sendable {
         }
     }()
 
-    public var parameterCount: Int { weights.count + (adapters?.count ?? 0) }
+    public var parameterCount: Int { weights.count + (quantizedBase?.weightCount ?? 0) + (adapters?.count ?? 0) }
     public var trainableParameterCount: Int { gradients.count }
 
     public func zeroGradients() { gradients.zero() }
@@ -207,7 +210,7 @@ public final class LlamaModel: @unchecked Sendable {
         N: Int, acts la: LayerActivations, dropoutKey: UInt64?
     ) {
         let (IC, OC) = WeightNames.linearShape(m, config)
-        matmulForward(out, inp, weights.pointer(WeightNames.linear(m, layer: l)), N: N, IC: IC, OC: OC)
+        matmulForward(out, inp, linearWeight(WeightNames.linear(m, layer: l)), N: N, IC: IC, OC: OC)
         guard let lora = fineTuning.lora, let t = la.loraT[m], let adapters else { return }
         var x = UnsafePointer(inp)
         if let xd = la.loraX[m] {
@@ -224,7 +227,7 @@ public final class LlamaModel: @unchecked Sendable {
     ) {
         let (IC, OC) = WeightNames.linearShape(m, config)
         let name = WeightNames.linear(m, layer: l)
-        matmulBackward(dinp, gradient(name), dout, inp, weights.pointer(name), N: N, IC: IC, OC: OC)
+        matmulBackward(dinp, gradient(name), dout, inp, linearWeight(name), N: N, IC: IC, OC: OC)
         guard let lora = fineTuning.lora, let t = la.loraT[m], let adapters else { return }
         let nameA = WeightNames.loraA(m, layer: l), nameB = WeightNames.loraB(m, layer: l)
         if let xd = la.loraX[m] {
@@ -236,6 +239,11 @@ public final class LlamaModel: @unchecked Sendable {
             loraBackward(dinp, gradients.pointer(nameA), gradients.pointer(nameB), scratch: a.loraDt, dout, t, inp,
                          adapters.pointer(nameA), adapters.pointer(nameB), scale: lora.scale, N: N, IC: IC, OC: OC, r: lora.rank)
         }
+    }
+
+    /// Linear weight `name` (out, in): its slab view, or for QLoRA the scratch it is dequantized into.
+    private func linearWeight(_ name: String) -> UnsafeMutablePointer<Float> {
+        quantizedBase?.dequantized(name) ?? weights.pointer(name)
     }
 
     /// The activation slab for B x T, allocated again only when the shape changes or a forward

@@ -4,6 +4,17 @@ extension LlamaModel {
     /// Hugging Face `LlamaPreTrainedModel._init_weights`: every linear and embedding weight
     /// ~ Normal(0, std) (initializer_range 0.02), RMSNorm weights = 1. Deterministic in `seed`.
     public func initializeWeights(seed: UInt64, std: Float = 0.02) {
+        guard quantizedBase == nil else {
+            let full = ParameterSlab(WeightNames.baseTensors(config))
+            LlamaModel.initializeWeights(full, seed: seed, std: std)
+            loadBase(from: full)
+            return
+        }
+        LlamaModel.initializeWeights(weights, seed: seed, std: std)
+    }
+
+    /// The initialisation of `initializeWeights` applied to `weights`, a slab of base tensors.
+    public static func initializeWeights(_ weights: ParameterSlab, seed: UInt64, std: Float = 0.02) {
         var rng = SeededGenerator(seed: seed)
         for s in weights.specs {
             let p = weights.base + s.offset
@@ -35,6 +46,7 @@ extension LlamaModel {
     /// `sign: -1` unmerges. Used to export a plain model and by the merge tests.
     public func mergeAdapters(sign: Float = 1) {
         guard let lora = fineTuning.lora, let adapters else { return }
+        precondition(quantizedBase == nil, "a QLoRA base is merged through fullBase(), not in place")
         for l in 0..<config.numHiddenLayers {
             for m in lora.targets {
                 let (IC, OC) = WeightNames.linearShape(m, config)

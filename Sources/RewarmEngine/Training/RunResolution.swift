@@ -25,7 +25,10 @@ public struct ResolvedRun: Sendable {
             config.ropeTheta = m.ropeTheta
             config.rmsNormEps = m.rmsNormEps
             if config.cutoffLen == nil { config.cutoffLen = m.maxPositionEmbeddings }
-            if config.upstream == nil { config.upstream = checkpoint.state.dataset }
+            if config.upstream == nil && !checkpoint.isHuggingFace { config.upstream = checkpoint.state.dataset }
+            if checkpoint.isHuggingFace && !config.rewarm {
+                throw .invalid(key: "rewarm", reason: "false needs a Rewarm checkpoint as init_from (a Hugging Face folder has no schedule)")
+            }
         } else {
             initCheckpoint = nil
             if !config.rewarm {
@@ -37,9 +40,6 @@ public struct ResolvedRun: Sendable {
         }
         if config.contextLength > config.model.maxPositionEmbeddings {
             throw .invalid(key: "cutoff_len", reason: "\(config.contextLength) exceeds the model's context \(config.model.maxPositionEmbeddings)")
-        }
-        if config.finetuningType == .qlora {
-            throw .invalid(key: "finetuning_type", reason: "qlora is not implemented yet (use lora)")
         }
         if config.rewarm {
             schedule = LearningRateSchedule(
@@ -55,7 +55,8 @@ public struct ResolvedRun: Sendable {
         self.config = config
     }
 
-    /// The checkpoint `spec` names: a checkpoint folder, or a run folder (its final checkpoint).
+    /// The checkpoint `spec` names: a checkpoint folder, a run folder (its final checkpoint), or a
+    /// Hugging Face Llama folder (`HuggingFaceFolder`; its `adapter/`, if any, is merged).
     public static func checkpoint(_ spec: String, workingDirectory: URL) throws(TrainingError) -> Checkpoint {
         let url = spec.hasPrefix("/") ? URL(fileURLWithPath: spec) : workingDirectory.appendingPathComponent(spec)
         var isDir: ObjCBool = false
@@ -64,6 +65,9 @@ public struct ResolvedRun: Sendable {
         }
         if FileManager.default.fileExists(atPath: url.appendingPathComponent(Checkpoint.stateFile).path) {
             do { return try Checkpoint(directory: url) } catch { throw .checkpoint(error) }
+        }
+        if HuggingFaceFolder.isModelFolder(url) {
+            do { return try Checkpoint(huggingFaceFolder: url) } catch { throw .checkpoint(error) }
         }
         let all = Checkpoint.list(in: url)
         guard let last = all.last else {

@@ -52,7 +52,9 @@ public final class Trainer {
         let fineTuning: FineTuning = switch config.finetuningType {
         case .full: .full
         case .freeze: .freeze(trainableLayers: config.freezeTrainableLayers)
-        case .lora, .qlora: .lora(LoRASettings(rank: config.loraRank, alpha: config.loraAlpha, dropout: config.loraDropout, targets: config.loraTargets))
+        case .lora: .lora(LoRASettings(rank: config.loraRank, alpha: config.loraAlpha, dropout: config.loraDropout, targets: config.loraTargets))
+        case .qlora: .qlora(LoRASettings(rank: config.loraRank, alpha: config.loraAlpha, dropout: config.loraDropout, targets: config.loraTargets),
+                            config.quantizationType)
         }
         model = LlamaModel(config: config.model, fineTuning: fineTuning)
         optimizer = OptimizerState(for: model)
@@ -80,6 +82,8 @@ public final class Trainer {
             }
         }
         if resume, let last = existing.last {
+            // a QLoRA base is quantized again from its source, as at the start (bit for bit)
+            if model.quantizedBase != nil { try initializeWeights() }
             do {
                 let checkpoint = try Checkpoint(directory: last.url)
                 try checkpoint.restore(model: model, optimizer: optimizer)
@@ -104,7 +108,9 @@ public final class Trainer {
     private func initializeWeights() throws(TrainingError) {
         let seed = UInt64(bitPattern: Int64(config.seed))
         if let checkpoint = run.initCheckpoint {
-            do { try checkpoint.loadMergedWeights(into: model.weights) } catch { throw .checkpoint(error) }
+            let target = model.quantizedBase == nil ? model.weights : ParameterSlab(WeightNames.baseTensors(model.config))
+            do { try checkpoint.loadMergedWeights(into: target) } catch { throw .checkpoint(error) }
+            if model.quantizedBase != nil { model.loadBase(from: target) }
         } else {
             model.initializeWeights(seed: seed)
         }

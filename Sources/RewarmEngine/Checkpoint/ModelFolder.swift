@@ -1,0 +1,27 @@
+import Foundation
+
+/// What `rewarm generate`, `export` and `merge` take as RUN: a run folder (its newest complete
+/// checkpoint, finished or not), a `checkpoint-N` folder, or a Hugging Face Llama folder.
+public enum ModelFolder {
+    /// The checkpoint `path` names; relative paths resolve against `workingDirectory`.
+    public static func checkpoint(
+        _ path: String, workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    ) throws(CheckpointError) -> Checkpoint {
+        let url = (path.hasPrefix("/") ? URL(fileURLWithPath: path) : workingDirectory.appendingPathComponent(path))
+            .standardizedFileURL
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .fileMissing(path: url.path)
+        }
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent(Checkpoint.stateFile).path) {
+            return try Checkpoint(directory: url)
+        }
+        if HuggingFaceFolder.isModelFolder(url) {
+            return try Checkpoint(huggingFaceFolder: url)
+        }
+        guard let last = Checkpoint.list(in: url).last else {
+            throw .io(path: url.path, reason: "not a run folder (no checkpoint-N), a checkpoint folder or a Hugging Face model folder (config.json + model.safetensors)")
+        }
+        return try Checkpoint(directory: last.url)
+    }
+}

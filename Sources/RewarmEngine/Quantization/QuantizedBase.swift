@@ -1,0 +1,75 @@
+/// QLoRA's frozen base (Dettmers et al. 2023, arXiv 2305.14314): the seven linear weights of
+/// every layer held as `QuantizedTensor`s, dequantized on the fly into one scratch matrix (the
+/// size of the largest) just before the matrix product that reads it. Embeddings, norms and
+/// lm_head stay float32 in the model's slab, as in bitsandbytes' `Linear4bit` models.
+public final class QuantizedBase: @unchecked Sendable {
+    public let type: QuantizationType
+    public private(set) var tensors: [String: QuantizedTensor] = [:]
+    /// (max(OC x IC)) floats: the last dequantized matrix.
+    private let scratch: UnsafeMutablePointer<Float>
+    private let scratchCount: Int
+
+    /// Whether base tensor `name` is held quantized (the linear modules' weights).
+    public static func isQuantized(_ name: String) -> Bool {
+        name.hasSuffix("_proj.weight") && name.hasPrefix("model.layers.")
+    }
+
+    public init(config c: ModelConfig, type: QuantizationType) {
+        self.type = type
+        scratchCount = max(c.hiddenSize * c.hiddenSize, c.hiddenSize * c.intermediateSize)
+        scratch = .allocate(capacity: scratchCount)
+        scratch.initialize(repeating: 0, count: scratchCount)
+    }
+
+    deinit { scratch.deallocate() }
+
+    /// Quantizes tensor `name` from `values` (row-major, `shape`).
+    public func quantize(_ name: String, shape: [Int], values: UnsafeBufferPointer<Float>) {
+        precondition(values.count <= scratchCount, "\(name) is larger than the scratch matrix")
+        tensors[name] = QuantizedTensor(quantizing: values, shape: shape, type: type)
+    }
+
+    /// Tensor `name` dequantized into the scratch matrix (valid until the next call), or nil
+    /// when it is not held here.
+    public func dequantized(_ name: String) -> UnsafeMutablePointer<Float>? {
+        guard let t = tensors[name] else { return nil }
+        t.dequantize(into: scratch)
+        return scratch
+    }
+
+    /// Bytes held by the quantized tensors (the scratch matrix excluded).
+    public var byteCount: Int { tensors.values.reduce(0) { $0 + $1.byteCount } }
+    /// Weights held.
+    public var weightCount: Int { tensors.values.reduce(0) { $0 + $1.count } }
+}
+
+extension LlamaModel {
+    /// Sets the base weights from `full` (a slab of every base tensor, `WeightNames.baseTensors`):
+    /// copied into `weights`, and for QLoRA the linear ones quantized.
+    public func loadBase(from full: ParameterSlab) {
+        for s in full.specs {
+            let values = UnsafeBufferPointer(start: full.base + s.offset, count: s.count)
+            if let quantizedBase, QuantizedBase.isQuantized(s.name) {
+                quantizedBase.quantize(s.name, shape: s.shape, values: values)
+            } else {
+                weights.pointer(s.name).update(from: values.baseAddress!, count: s.count)
+            }
+        }
+    }
+
+    /// Every base tensor as float32 (`WeightNames.baseTensors` order): `weights` itself, or for
+    /// QLoRA a new slab holding the dequantized linear weights (what checkpoints and exports hold).
+    public func fullBase() -> ParameterSlab {
+        guard let quantizedBase else { return weights }
+        let full = ParameterSlab(WeightNames.baseTensors(config))
+        for s in full.specs {
+            let out = full.base + s.offset
+            if let t = quantizedBase.tensors[s.name] {
+                t.dequantize(into: out)
+            } else {
+                out.update(from: weights.pointer(s.name), count: s.count)
+            }
+        }
+        return full
+    }
+}

@@ -1,0 +1,138 @@
+"""Rewarm <-> Hugging Face transformers / PEFT: the same logits both ways (see check-hf-interop).
+
+Run by scripts/check-hf-interop with the reference venv's Python:
+    check_hf_interop.py REWARM_BIN WORKDIR
+Exit status 0 when every check passes, 1 otherwise; one line per check.
+"""
+import os
+import subprocess
+import sys
+import warnings
+
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+os.environ.setdefault("TQDM_DISABLE", "1")
+warnings.filterwarnings("ignore")
+
+import torch
+from peft import LoraConfig, PeftModel, get_peft_model
+from safetensors.torch import load_file
+from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+
+TOLERANCE = 1e-4
+PROMPT = "Le café, 世界 and bytes: \x01\x7f!"
+rewarm, work = sys.argv[1], os.path.abspath(sys.argv[2])
+failures = []
+
+
+def sh(*args, check=True):
+    result = subprocess.run([rewarm, *args], cwd=work, capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise SystemExit(f"rewarm {' '.join(args)} failed ({result.returncode}): {result.stderr.strip()}")
+    return result
+
+
+def report(name, ok, detail):
+    print(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}")
+    if not ok:
+        failures.append(name)
+
+
+def rewarm_logits(folder):
+    out = os.path.join(work, "logits-" + os.path.basename(folder.rstrip("/")) + ".safetensors")
+    sh("generate", folder, "--prompt", PROMPT, "--max-new-tokens", "0", "--dump-logits", out)
+    return load_file(out)["logits"]
+
+
+def torch_logits(model):
+    ids = torch.tensor([list(PROMPT.encode("utf-8"))])
+    with torch.no_grad():
+        return model(input_ids=ids).logits[0].float()
+
+
+def compare(name, ours, theirs):
+    diff = (ours - theirs).abs().max().item()
+    report(name, ours.shape == theirs.shape and diff <= TOLERANCE, f"max abs diff {diff:.2e} over {tuple(ours.shape)} logits")
+
+
+def load_llama(folder):
+    return LlamaForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
+
+
+def write_config(name, text):
+    with open(os.path.join(work, name), "w") as f:
+        f.write(text)
+
+
+print(f"torch {torch.__version__}; work folder {work}")
+common = "model: tiny\nper_device_train_batch_size: 4\ncutoff_len: 32\neval_steps: 10\neval_tokens: 512\nmax_steps: 20\n"
+write_config("full.yaml", common + "dataset: synthetic:a\noutput_dir: run-full\nseed: 3\n")
+write_config("lora.yaml", common + "dataset: synthetic:b\noutput_dir: run-lora\ninit_from: run-full\n"
+             "finetuning_type: lora\nlora_rank: 4\nlora_alpha: 8\nlearning_rate: 0.01\nseed: 4\n")
+sh("train", "--config", "full.yaml", "--quiet")
+sh("train", "--config", "lora.yaml", "--quiet")
+
+# Rewarm -> transformers: a full model
+sh("export", "run-full", "--format", "hf", "--out", "hf-full")
+tokenizer = AutoTokenizer.from_pretrained(os.path.join(work, "hf-full"))
+ids = tokenizer(PROMPT)["input_ids"]
+report("tokenizer: AutoTokenizer maps byte b to id b", ids == list(PROMPT.encode("utf-8")) and tokenizer.decode(ids) == PROMPT,
+       f"{len(ids)} ids, decode round trip {tokenizer.decode(ids) == PROMPT}")
+compare("export full -> LlamaForCausalLM", rewarm_logits("run-full"), torch_logits(load_llama(os.path.join(work, "hf-full"))))
+
+# Rewarm -> PEFT: a LoRA run's base and adapter
+sh("export", "run-lora", "--format", "hf", "--out", "hf-lora")
+peft_model = PeftModel.from_pretrained(load_llama(os.path.join(work, "hf-lora")), os.path.join(work, "hf-lora", "adapter")).eval()
+peft_logits = torch_logits(peft_model)
+compare("export lora -> PeftModel", rewarm_logits("run-lora"), peft_logits)
+base_logits = torch_logits(load_llama(os.path.join(work, "hf-lora")))
+report("the adapter changes the logits", (peft_logits - base_logits).abs().max().item() > 1e-3,
+       f"max abs diff with / without adapter {(peft_logits - base_logits).abs().max().item():.2e}")
+sh("merge", "run-lora", "--out", "merged")
+compare("rewarm merge -> LlamaForCausalLM = PeftModel", torch_logits(load_llama(os.path.join(work, "merged"))), peft_logits)
+
+# Rewarm QLoRA -> PEFT: the base is exported dequantized, so PEFT reproduces the run's model
+write_config("qlora.yaml", common + "dataset: synthetic:b\noutput_dir: run-qlora\ninit_from: run-full\n"
+             "finetuning_type: qlora\nquantization_type: nf4\nlora_rank: 4\nlearning_rate: 0.01\nseed: 4\n")
+sh("train", "--config", "qlora.yaml", "--quiet")
+sh("export", "run-qlora", "--format", "hf", "--out", "hf-qlora")
+qlora_peft = PeftModel.from_pretrained(load_llama(os.path.join(work, "hf-qlora")), os.path.join(work, "hf-qlora", "adapter")).eval()
+compare("export qlora (dequantized base) -> PeftModel", rewarm_logits("run-qlora"), torch_logits(qlora_peft))
+base_diff = (load_llama(os.path.join(work, "hf-qlora")).model.layers[0].self_attn.q_proj.weight
+             - load_llama(os.path.join(work, "hf-full")).model.layers[0].self_attn.q_proj.weight).abs().max().item()
+report("the qlora base is the 4-bit version of the full run's", 0 < base_diff < 0.05, f"max abs weight change {base_diff:.2e}")
+
+# transformers / PEFT -> Rewarm
+torch.manual_seed(0)
+config = LlamaConfig(vocab_size=256, hidden_size=48, intermediate_size=96, num_hidden_layers=2, num_attention_heads=4,
+                     num_key_value_heads=4, max_position_embeddings=64, rms_norm_eps=1e-6, rope_theta=5000.0,
+                     tie_word_embeddings=False, initializer_range=0.2)
+hf_model = LlamaForCausalLM(config).eval()
+with torch.no_grad():
+    for name, p in hf_model.named_parameters():
+        if "norm" in name:
+            p.add_(0.1 * torch.randn_like(p))
+hf_model.save_pretrained(os.path.join(work, "from-hf"))
+compare("LlamaForCausalLM.save_pretrained -> rewarm", rewarm_logits(os.path.join(work, "from-hf")), torch_logits(hf_model))
+
+peft_config = LoraConfig(r=4, lora_alpha=12, target_modules=["q_proj", "v_proj", "down_proj"], lora_dropout=0.0)
+adapted = get_peft_model(hf_model, peft_config)
+with torch.no_grad():
+    for name, p in adapted.named_parameters():
+        if "lora_B" in name:
+            p.copy_(0.1 * torch.randn_like(p))
+adapted.eval()
+adapted.save_pretrained(os.path.join(work, "from-hf", "adapter"))
+compare("PeftModel.save_pretrained (adapter/) -> rewarm", rewarm_logits(os.path.join(work, "from-hf")), torch_logits(adapted))
+
+# A model Rewarm cannot use: one line naming the field
+bad = os.path.join(work, "gqa")
+LlamaForCausalLM(LlamaConfig(vocab_size=256, hidden_size=32, intermediate_size=64, num_hidden_layers=1,
+                             num_attention_heads=4, num_key_value_heads=2)).save_pretrained(bad)
+result = sh("generate", bad, "--prompt", "x", check=False)
+line = result.stderr.strip()
+report("grouped-query attention refused naming the field", result.returncode == 2 and "num_key_value_heads" in line
+       and len(line.splitlines()) == 1, line)
+
+print(f"{'all checks passed' if not failures else 'FAILED: ' + ', '.join(failures)}")
+sys.exit(1 if failures else 0)
