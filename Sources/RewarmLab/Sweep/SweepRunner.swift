@@ -96,6 +96,11 @@ public final class SweepRunner: Sendable {
 
     /// Ingests a run folder's metrics and, if it left a final status, its state.
     func reconcile(id: String, directory: URL) throws(StoreError) {
+        try Self.reconcile(store: store, id: id, directory: directory)
+    }
+
+    /// Ingests a run folder's metrics and, if it left a final status, its state into `store`.
+    static func reconcile(store: ResultsStore, id: String, directory: URL) throws(StoreError) {
         let metrics = directory.appendingPathComponent("metrics.jsonl")
         if FileManager.default.fileExists(atPath: metrics.path) {
             _ = try store.ingestMetrics(trialID: id, from: metrics)
