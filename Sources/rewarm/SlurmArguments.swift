@@ -18,7 +18,7 @@ struct SlurmArguments: ParsableArguments {
     var sbatchArgs: [String] = []
     @Flag(help: "Submit the Slurm jobs and return at once.") var detach = false
     @Option(name: .customLong("poll-seconds"), help: ArgumentHelp("Seconds between looks at the Slurm queue.", visibility: .hidden))
-    var pollSeconds: Double = 1
+    var pollSeconds: Double = 2
 
     func validate() throws {
         if let executor, executor != "local" && executor != "slurm" {

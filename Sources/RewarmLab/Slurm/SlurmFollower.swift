@@ -43,7 +43,9 @@ final class SlurmFollower: @unchecked Sendable {
         for (trial, ref) in trials {
             let dir = runner.trialDirectory(trial)
             let maxSteps = (try? runner.expansion.runConfig(for: trial, runDirectory: dir, baseDirectory: runner.baseDirectory))?.maxSteps ?? 0
-            followed.append(Followed(trial: trial, job: ref.job, index: ref.index, directory: dir, maxSteps: maxSteps))
+            // Lines of earlier attempts were ingested when the sweep started; show only new ones.
+            followed.append(Followed(trial: trial, job: ref.job, index: ref.index, directory: dir, maxSteps: maxSteps,
+                                     metricLines: RunFolderMetrics.lines(in: dir).count))
         }
         var baseJob = base
         var baseSeen = false
@@ -99,6 +101,8 @@ final class SlurmFollower: @unchecked Sendable {
             let resumedAt = RunFolderMetrics.lastStep(in: f.directory) ?? 0
             onEvent(.trialProgress(id: f.trial.id, TrialProcess.Progress(kind: "start", step: resumedAt, maxSteps: f.maxSteps)))
         }
+        // A queued task's folder has nothing new: only running and ended tasks' folders are read.
+        if task?.state == "PENDING" { return false }
         let evaluations = newEvaluations(in: f.directory, after: &f.metricLines, maxSteps: f.maxSteps)
         if !evaluations.isEmpty {
             _ = try? store.ingestMetrics(trialID: f.trial.id, from: f.directory.appendingPathComponent("metrics.jsonl"))

@@ -27,7 +27,7 @@ public struct SlurmOptions: Sendable, Equatable {
     /// Submit and return at once instead of following the jobs.
     public var detach = false
     /// Seconds between two looks at the queue and the run folders while following.
-    public var pollSeconds: Double = 1
+    public var pollSeconds: Double = 2
 
     public init() {}
 

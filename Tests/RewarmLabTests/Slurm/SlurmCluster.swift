@@ -42,7 +42,9 @@ enum SlurmCluster {
         let data = try Data(contentsOf: slurm.appendingPathComponent("jobs.json"))
         let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         let arrays = object?["arrays"] as? [[String: Any]] ?? []
-        let job = try #require(arrays.count >= number ? arrays[number - 1]["job"] as? String : nil)
+        guard arrays.count >= number, let job = arrays[number - 1]["job"] as? String else {
+            throw RewarmCommand.Failure(description: "jobs.json lists \(arrays.count) arrays, not \(number)")
+        }
         let tasks = try String(contentsOf: slurm.appendingPathComponent(String(format: "array-%03d.tasks", number)), encoding: .utf8)
         return (job, tasks.split(separator: "\n").map(String.init))
     }

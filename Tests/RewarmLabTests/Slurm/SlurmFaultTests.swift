@@ -70,7 +70,7 @@ extension SlurmClusterTests {
             let spec = try folder.write("limit.yaml", SlurmSpecs.single("limit", maxSteps: maxSteps, evalSteps: evalSteps))
             let slurm = ["--executor", "slurm", "--poll-seconds", "0.5"]
             // When it runs with --time 1 (minute)
-            let first = try await folder.sweep(spec, slurm + ["--time", "1"])
+            let first = try await RewarmCommand.run(folder.sweepArguments(spec, slurm + ["--time", "1"]), in: folder.url, timeout: 300)
             #expect(first.exitCode == 0, "stderr: \(first.stderr)")
             let (job, runs) = try SlurmCluster.array(folder, sweep: "limit")
             let dir = URL(fileURLWithPath: try #require(runs.first))
@@ -86,7 +86,7 @@ extension SlurmClusterTests {
             #expect(status.stdout.contains("DUE TO TIME LIMIT"), "the job log's last lines: \(status.stdout)")
 
             // When the sweep runs again without the limit
-            let second = try await folder.sweep(spec, slurm)
+            let second = try await RewarmCommand.run(folder.sweepArguments(spec, slurm), in: folder.url, timeout: 400)
             // Then the trial continued from the step it stopped at and completed once
             #expect(second.exitCode == 0, "stderr: \(second.stderr)")
             #expect(RunFolder.startSteps(dir) == [0] + stops, "\(RunFolder.logLines(dir))")
