@@ -40,8 +40,7 @@ struct SlurmExecutor: TrialExecutor {
         var outcome = ExecutionOutcome()
         var validated = false
         if baseWanted && baseJob == nil {
-            let config = try runner.beginBase()
-            _ = config
+            _ = try runner.beginBase()
             let script = BatchScript.base(hash: runner.expansion.base.hash, directory: runner.baseDirectory,
                                           logs: folder.appendingPathComponent("logs"), options: options,
                                           executable: runner.options.executable)

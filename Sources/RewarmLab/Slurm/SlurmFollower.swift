@@ -8,7 +8,7 @@ import Foundation
 /// limit or `scancel`, means it resumes from its checkpoint on the next run). A task that ended
 /// without one was killed outright or crashed: Slurm's state says which (`TIMEOUT`, `CANCELLED`,
 /// `PREEMPTED`, `NODE_FAIL`: pending, resumes; `FAILED`, `OUT_OF_MEMORY`: failed, with its job log).
-final class SlurmFollower: @unchecked Sendable {
+struct SlurmFollower: Sendable {
     private struct Followed {
         var trial: Trial
         var job: String
@@ -27,13 +27,6 @@ final class SlurmFollower: @unchecked Sendable {
     /// Seconds a task may be gone from the queue before its missing `status.json` counts
     /// (a shared filesystem may show the file late).
     let grace: Double = 5
-
-    init(runner: SweepRunner, commands: SlurmCommands, folder: URL, pollSeconds: Double) {
-        self.runner = runner
-        self.commands = commands
-        self.folder = folder
-        self.pollSeconds = pollSeconds
-    }
 
     /// Follows `base` (a job id, if the base is in Slurm's hands) and `trials` until all ended;
     /// returns true if `shouldStop` ended the following first (the jobs keep running).
