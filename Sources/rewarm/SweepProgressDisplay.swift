@@ -63,6 +63,11 @@ final class SweepProgressDisplay: @unchecked Sendable {
             order.removeAll { $0 == id }
             finished += 1
             log("\(status.state.rawValue) \(id) \(label)" + (status.error.map { ": \($0)" } ?? "") + " [\(finished)/\(total)]")
+        case .slurmSubmitted(let job, let tasks, let script):
+            log(tasks == 0 ? "submitted the base as Slurm job \(job): \(script)"
+                : "submitted \(tasks) trial\(tasks == 1 ? "" : "s") as Slurm array job \(job): \(script)")
+        case .slurmFollowing(let job, let tasks):
+            log(tasks == 0 ? "following the base's Slurm job \(job)" : "following Slurm array job \(job) (\(tasks) trials still queued or running)")
         }
         redraw()
     }

@@ -29,6 +29,7 @@ struct SpecParser {
         var grid: [GridAxis] = []
         var trials: [ExtraTrial] = []
         var seeds = [1]
+        var executor: SweepExecutor?
         for (keyNode, node) in top {
             let key = SpecYAML.text(keyNode)
             switch key {
@@ -39,6 +40,7 @@ struct SpecParser {
             case "grid": grid = try axes(node)
             case "trials": trials = try extraTrials(node)
             case "seeds": seeds = try seedList(node)
+            case "executor": executor = try self.executor(node)
             default:
                 if RunConfig.key(named: key) != nil || Self.aliases[key] != nil {
                     throw .invalidValue(file: file, path: key,
@@ -50,7 +52,7 @@ struct SpecParser {
         guard let name else { throw .missingKey(file: file, path: "name") }
         guard let base else { throw .missingKey(file: file, path: "base") }
         return SweepSpec(file: file, text: text, name: name, description: description, base: base,
-                         defaults: defaults, grid: grid, trials: trials, seeds: seeds)
+                         defaults: defaults, grid: grid, trials: trials, seeds: seeds, executor: executor)
     }
 
     // MARK: Sections

@@ -20,6 +20,7 @@ import RewarmEngine
 /// trials:                    # explicit extras, not crossed with the grid: defaults + own keys
 ///   - {name: scratch, init_from: scratch}
 /// seeds: [1, 2, 3]           # every grid point and extra trial runs once per seed (default [1])
+/// executor: {type: slurm, partition: cpu, time: "1:00:00"}  # optional: where trials run (see SlurmOptions)
 /// ```
 ///
 /// The effective config of a trial is, from weakest to strongest: the registry defaults of
@@ -53,12 +54,14 @@ public struct SweepSpec: Sendable {
     public let trials: [ExtraTrial]
     /// `seeds`: the seeds each grid point and extra trial runs with (default `[1]`).
     public let seeds: [Int]
+    /// `executor`: where the trials run, when the spec says (`rewarm sweep --executor` wins).
+    public let executor: SweepExecutor?
 
     let baseSettings: [SpecSetting]
     let defaultSettings: [SpecSetting]
 
     /// The top-level keys of a spec.
-    public static let topLevelKeys = ["name", "description", "base", "defaults", "grid", "trials", "seeds"]
+    public static let topLevelKeys = ["name", "description", "base", "defaults", "grid", "trials", "seeds", "executor"]
 
     /// Reads and parses `file`; messages name it as given (`file.relativePath`).
     public static func load(file: URL) throws(SpecError) -> SweepSpec {
@@ -80,7 +83,7 @@ public struct SweepSpec: Sendable {
     }
 
     init(file: String, text: String, name: String, description: String?, base: [SpecSetting],
-         defaults: [SpecSetting], grid: [GridAxis], trials: [ExtraTrial], seeds: [Int]) {
+         defaults: [SpecSetting], grid: [GridAxis], trials: [ExtraTrial], seeds: [Int], executor: SweepExecutor? = nil) {
         self.file = file
         self.text = text
         self.name = name
@@ -90,6 +93,7 @@ public struct SweepSpec: Sendable {
         self.grid = grid
         self.trials = trials
         self.seeds = seeds
+        self.executor = executor
     }
 }
 

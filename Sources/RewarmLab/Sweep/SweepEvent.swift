@@ -11,6 +11,10 @@ public enum SweepEvent: Sendable {
     case trialStarted(id: String, label: String)
     case trialProgress(id: String, TrialProcess.Progress)
     case trialFinished(id: String, label: String, status: TrialStatus)
+    /// A Slurm job was submitted: the base (`tasks` 0) or the trials' array of `tasks` tasks.
+    case slurmSubmitted(jobID: String, tasks: Int, script: String)
+    /// A Slurm job submitted earlier is still queued or running; the sweep follows it.
+    case slurmFollowing(jobID: String, tasks: Int)
 }
 
 /// How a sweep ended: counts of trials by state, and the failures with their reasons.
@@ -20,6 +24,8 @@ public struct SweepSummary: Sendable {
     public var wallSeconds: Double
     public var stopped: Bool
     public var baseTrained: Bool
+    /// The sweep returned without waiting for its Slurm jobs (`--detach`, or Ctrl-C while following).
+    public var detached = false
 }
 
 /// Why a sweep could not start or go on (one line each).
@@ -30,11 +36,14 @@ public enum SweepError: Error, CustomStringConvertible, Sendable {
     case changedSpec(sweep: String, added: Int, removed: Int)
     case base(String)
     case io(path: String, reason: String)
+    /// Slurm could not take or report the jobs (no sbatch, unknown partition, a rejected option, ...).
+    case slurm(SlurmError)
 
     /// Whether the user's input is at fault (spec, database), not the run.
     public var isBadInput: Bool {
         switch self {
         case .spec, .store, .changedSpec: true
+        case .slurm(let e): e.isBadInput
         case .base, .io: false
         }
     }
@@ -47,6 +56,7 @@ public enum SweepError: Error, CustomStringConvertible, Sendable {
             "sweep '\(sweep)' was run before with other trials (\(added) new, \(removed) gone); pass --allow-new-trials to add the new ones and keep the old, or rename the sweep"
         case .base(let reason): "base model: \(reason)"
         case .io(let path, let reason): "\(path): \(reason)"
+        case .slurm(let e): e.description
         }
     }
 }

@@ -12,8 +12,10 @@ public final class SweepRunner: Sendable {
         public var allowNewTrials = false
         /// Run failed and diverged trials again (else they stay as they are).
         public var retryFailed = false
-        /// The `rewarm` executable the children run.
+        /// The `rewarm` executable the children (or the Slurm tasks) run.
         public var executable: URL
+        /// Where the trials run (this machine by default).
+        public var executor: SweepExecutor = .local
 
         public init(jobs: Int, executable: URL) {
             self.jobs = jobs
@@ -94,6 +96,11 @@ public final class SweepRunner: Sendable {
 
     /// Ingests a run folder's metrics and, if it left a final status, its state.
     func reconcile(id: String, directory: URL) throws(StoreError) {
+        try Self.reconcile(store: store, id: id, directory: directory)
+    }
+
+    /// Ingests a run folder's metrics and, if it left a final status, its state into `store`.
+    static func reconcile(store: ResultsStore, id: String, directory: URL) throws(StoreError) {
         let metrics = directory.appendingPathComponent("metrics.jsonl")
         if FileManager.default.fileExists(atPath: metrics.path) {
             _ = try store.ingestMetrics(trialID: id, from: metrics)
@@ -105,8 +112,9 @@ public final class SweepRunner: Sendable {
 
     // MARK: Running
 
-    /// Runs (or resumes) the sweep. `shouldStop` is polled: when it turns true, running trials
-    /// save a checkpoint and stop, and the sweep returns with `stopped`.
+    /// Runs (or resumes) the sweep with `options.executor`. `shouldStop` is polled: when it turns
+    /// true, running trials save a checkpoint and stop (a Slurm sweep stops following its jobs,
+    /// which keep running), and the sweep returns with `stopped`.
     public func run(
         onEvent: @escaping @Sendable (SweepEvent) -> Void, shouldStop: @escaping @Sendable () -> Bool
     ) async throws(SweepError) -> SweepSummary {
@@ -114,21 +122,20 @@ public final class SweepRunner: Sendable {
         let records = try register()
         let retry: Set<RunState> = options.retryFailed ? [.pending, .failed, .diverged] : [.pending]
         let todo = expansion.trials.filter { t in records.first { $0.id == t.id }.map { retry.contains($0.state) } ?? true }
-        let baseNeeded = todo.contains { $0.usesBase }
-        let baseCached = Trainer.isFinished(baseDirectory)
-        onEvent(.planned(trials: expansion.trials.count, done: expansion.trials.count - todo.count, toRun: todo.count, baseCached: baseCached || !baseNeeded))
-        var baseTrained = false
-        if baseNeeded && !baseCached {
-            try await trainBase(onEvent: onEvent, shouldStop: shouldStop)
-            baseTrained = true
+        let plan = SweepPlan(trialCount: expansion.trials.count, todo: todo, baseNeeded: todo.contains { $0.usesBase },
+                             baseCached: Trainer.isFinished(baseDirectory))
+        let executor: any TrialExecutor = switch options.executor {
+        case .local: LocalExecutor()
+        case .slurm(let slurm): SlurmExecutor(options: slurm)
         }
-        if !shouldStop() {
-            await runTrials(todo, onEvent: onEvent, shouldStop: shouldStop)
-        }
-        return try summary(since: start, stopped: shouldStop(), baseTrained: baseTrained)
+        let outcome = try await executor.execute(plan, runner: self, onEvent: onEvent, shouldStop: shouldStop)
+        var summary = try summary(since: start, stopped: shouldStop(), baseTrained: outcome.baseTrained)
+        summary.detached = outcome.detached
+        return summary
     }
 
-    func trainBase(onEvent: @escaping @Sendable (SweepEvent) -> Void, shouldStop: @escaping @Sendable () -> Bool) async throws(SweepError) {
+    /// Records the base and prepares its run folder before it trains; returns its run config.
+    func beginBase() throws(SweepError) -> RunConfig {
         let config = expansion.baseRunConfig(baseDirectory: baseDirectory)
         do {
             try store.upsertBase(hash: expansion.base.hash, configJSON: expansion.base.canonicalJSON, runDir: "bases/\(expansion.base.hash)")
@@ -139,23 +146,19 @@ public final class SweepRunner: Sendable {
         } catch {
             throw .io(path: baseDirectory.path, reason: error.localizedDescription)
         }
-        onEvent(.baseStarted(directory: baseDirectory.path, maxSteps: config.maxSteps))
-        let outcome: ChildRun.Outcome
-        do {
-            outcome = try await ChildRun.run(executable: options.executable, directory: baseDirectory,
-                                             onProgress: { onEvent(.baseProgress($0)) }, shouldStop: shouldStop)
-        } catch {
-            throw .base("cannot start \(options.executable.path): \(error)")
-        }
-        let status = TrialStatus.read(in: baseDirectory) ?? TrialStatus(state: .failed, error: ChildRun.describe(outcome, log: baseDirectory), step: 0)
-        onEvent(.baseFinished(status))
+        return config
+    }
+
+    /// Ingests the base's metrics and final `status`; throws unless it completed (or was
+    /// stopped because the sweep is `stopping`).
+    func finishBase(_ status: TrialStatus, stopping: Bool) throws(SweepError) {
         do {
             _ = try store.ingestBaseMetrics(baseHash: expansion.base.hash, from: baseDirectory.appendingPathComponent("metrics.jsonl"))
             try store.setBaseState(hash: expansion.base.hash, state: status.runState ?? .pending, error: status.error, wallSeconds: status.wallSeconds)
         } catch {
             throw .store(error)
         }
-        if status.state == .stopped && shouldStop() { return }
+        if status.state == .stopped && stopping { return }
         guard status.state == .completed else {
             throw .base("\(status.state.rawValue): \(status.error ?? "see \(baseDirectory.path)/trial.log")")
         }
@@ -172,52 +175,21 @@ public final class SweepRunner: Sendable {
         try? fm.removeItem(at: directory.appendingPathComponent(TrialStatus.fileName))
     }
 
-    func runTrials(_ trials: [Trial], onEvent: @escaping @Sendable (SweepEvent) -> Void, shouldStop: @escaping @Sendable () -> Bool) async {
-        await withTaskGroup(of: Void.self) { group in
-            var next = 0
-            func launch() {
-                guard next < trials.count, !shouldStop() else { return }
-                let trial = trials[next]
-                next += 1
-                group.addTask { await self.runTrial(trial, onEvent: onEvent, shouldStop: shouldStop) }
-            }
-            for _ in 0..<max(1, options.jobs) { launch() }
-            while await group.next() != nil { launch() }
-        }
+    /// Prepares a trial's run folder for an attempt; returns its run config.
+    func prepareTrial(_ trial: Trial) throws -> RunConfig {
+        let dir = trialDirectory(trial)
+        let config = try expansion.runConfig(for: trial, runDirectory: dir, baseDirectory: baseDirectory)
+        try prepare(dir, config: config)
+        return config
     }
 
-    func runTrial(_ trial: Trial, onEvent: @escaping @Sendable (SweepEvent) -> Void, shouldStop: @escaping @Sendable () -> Bool) async {
-        let dir = trialDirectory(trial)
-        let label = trial.label
+    /// Ingests an ended attempt's run folder (metrics and final state) into the store.
+    func finishTrial(_ id: String, directory: URL) {
         do {
-            let config = try expansion.runConfig(for: trial, runDirectory: dir, baseDirectory: baseDirectory)
-            try prepare(dir, config: config)
-            try store.setTrialState(id: trial.id, state: .running, startedAt: Date(), host: ProcessInfo.processInfo.hostName)
+            try reconcile(id: id, directory: directory)
         } catch {
-            try? store.setTrialState(id: trial.id, state: .failed, error: "\(error)", finishedAt: Date())
-            onEvent(.trialFinished(id: trial.id, label: label, status: TrialStatus(state: .failed, error: "\(error)", step: 0)))
-            return
+            try? store.setTrialState(id: id, state: .failed, error: error.description)
         }
-        onEvent(.trialStarted(id: trial.id, label: label))
-        let store = self.store
-        let outcome = try? await ChildRun.run(
-            executable: options.executable, directory: dir,
-            onProgress: { p in
-                if p.kind == "eval" { _ = try? store.ingestMetrics(trialID: trial.id, from: dir.appendingPathComponent("metrics.jsonl")) }
-                onEvent(.trialProgress(id: trial.id, p))
-            },
-            shouldStop: shouldStop)
-        var status = TrialStatus.read(in: dir)
-            ?? TrialStatus(state: .failed, error: outcome.map { ChildRun.describe($0, log: dir) } ?? "could not start \(options.executable.path)", step: 0)
-        if status.state == .failed, status.error == nil { status.error = ChildRun.tail(dir.appendingPathComponent("trial.log")) }
-        // The trial's own status.json is the record; a crash leaves none, so write what we saw.
-        if TrialStatus.read(in: dir) == nil { try? status.write(in: dir) }
-        do {
-            try reconcile(id: trial.id, directory: dir)
-        } catch {
-            try? store.setTrialState(id: trial.id, state: .failed, error: error.description)
-        }
-        onEvent(.trialFinished(id: trial.id, label: label, status: status))
     }
 
     func summary(since start: Date, stopped: Bool, baseTrained: Bool) throws(SweepError) -> SweepSummary {
