@@ -40,17 +40,25 @@ public func attentionForward(
 /// entries `length ..< width` (the future) are set to 0.
 @inline(__always)
 func softmaxCausalRow(_ row: UnsafeMutablePointer<Float>, length: Int, width: Int) {
+    _ = softmaxRow(row, row, count: length)
+    for j in length..<width { row[j] = 0 }
+}
+
+/// Softmax of `count` entries of `inp` into `out` (which may alias `inp`), with the max
+/// subtracted before `exp`; returns logsumexp(inp) = max + log(sum_j exp(inp_j - max)), in nats.
+@inline(__always)
+func softmaxRow(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, count: Int) -> Float {
     var m = -Float.infinity
-    for j in 0..<length { m = max(m, row[j]) }
+    for j in 0..<count { m = max(m, inp[j]) }
     var sum: Float = 0
-    for j in 0..<length {
-        let e = Foundation.exp(row[j] - m)
-        row[j] = e
+    for j in 0..<count {
+        let e = Foundation.exp(inp[j] - m)
+        out[j] = e
         sum += e
     }
     let inv = 1 / sum
-    for j in 0..<length { row[j] *= inv }
-    for j in length..<width { row[j] = 0 }
+    for j in 0..<count { out[j] *= inv }
+    return m + Foundation.log(sum)
 }
 
 /// Backward of `attentionForward`, accumulating into dq, dk, dv (B, T, C).

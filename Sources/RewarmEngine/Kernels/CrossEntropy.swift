@@ -14,19 +14,8 @@ public func crossEntropyForward(
         for n in rows {
             let z = logits + n * V
             let p = probs + n * V
-            var m = -Float.infinity
-            for i in 0..<V { m = max(m, z[i]) }
-            let target = Int(targets[n])
-            let zt = z[target]
-            var sum: Float = 0
-            for i in 0..<V {
-                let e = Foundation.exp(z[i] - m)
-                p[i] = e
-                sum += e
-            }
-            let inv = 1 / sum
-            for i in 0..<V { p[i] *= inv }
-            losses[n] = Foundation.log(sum) + m - zt
+            let zt = z[Int(targets[n])]  // read before `p`, which may alias `z`, is written
+            losses[n] = softmaxRow(p, z, count: V) - zt
         }
     }
     var total: Double = 0

@@ -7,10 +7,23 @@ import Foundation
 /// computes its rows exactly as the serial loop does, so a kernel's result does not depend on
 /// the thread count; reductions across rows (norm weight gradients) are split by column instead.
 public enum Parallel {
-    nonisolated(unsafe) public private(set) static var threads = 1
+    /// The worker count of the engine's loops: the task's `withThreads` value if one is in
+    /// effect, else the process's (`setThreads`).
+    public static var threads: Int { scopedThreads ?? processThreads }
 
-    /// Sets the worker count of the engine's loops (at least 1).
-    public static func setThreads(_ n: Int) { threads = max(1, n) }
+    nonisolated(unsafe) private static var processThreads = 1
+    /// A worker count scoped to one task (`withThreads`), so tests that compare thread counts
+    /// never change what concurrently running code sees.
+    @TaskLocal private static var scopedThreads: Int?
+
+    /// Sets the process's worker count of the engine's loops (at least 1).
+    public static func setThreads(_ n: Int) { processThreads = max(1, n) }
+
+    /// Runs `body` with the engine's loops on `n` workers in this task only (OpenBLAS's own
+    /// thread count, a process-wide setting, is left alone).
+    public static func withThreads<R>(_ n: Int, _ body: () throws -> R) rethrows -> R {
+        try $scopedThreads.withValue(max(1, n)) { try body() }
+    }
 
     /// Calls `body` on contiguous chunks covering `0 ..< count`: one chunk when `threads` is 1 or
     /// the work is too small to split (fewer than `minChunk` items per worker), otherwise one

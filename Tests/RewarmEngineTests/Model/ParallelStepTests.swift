@@ -3,7 +3,7 @@ import Testing
 
 /// The engine's loops split across threads (rows, (batch, head) pairs, columns for reductions);
 /// every chunk computes its items exactly as the serial loop does, so 2 threads must give the
-/// same loss and gradients as 1 (up to OpenBLAS's own summation order, which splits rows/columns).
+/// same loss and gradients as 1.
 @Suite("Parallel training step", .serialized)
 struct ParallelStepTests {
     /// Large enough that every kernel splits its work (N * C and N * F above the split thresholds).
@@ -11,9 +11,13 @@ struct ParallelStepTests {
         vocabSize: 256, hiddenSize: 64, numHiddenLayers: 2, numAttentionHeads: 4, intermediateSize: 96,
         maxPositionEmbeddings: 64)
 
+    /// One step with the engine's loops on `threads` workers (in this test's task only: other
+    /// tests running at the same time keep their thread count; OpenBLAS stays on one thread).
     func step(_ fineTuning: FineTuning, threads: Int, dropoutKey: UInt64? = nil) -> (loss: Double, grads: [Float]) {
-        BLAS.setThreads(threads)
-        defer { BLAS.setThreads(1) }
+        Parallel.withThreads(threads) { serialStep(fineTuning, dropoutKey: dropoutKey) }
+    }
+
+    func serialStep(_ fineTuning: FineTuning, dropoutKey: UInt64?) -> (loss: Double, grads: [Float]) {
         let m = LlamaModel(config: Self.config, fineTuning: fineTuning)
         m.initializeWeights(seed: 3, std: 0.1)
         m.initializeAdapters(seed: 3)
@@ -53,14 +57,14 @@ struct ParallelStepTests {
 
     @Test("chunks cover every index once, in contiguous ranges, on any worker count")
     func chunksCoverRange() {
-        BLAS.setThreads(3)
-        defer { BLAS.setThreads(1) }
-        for count in [0, 1, 5, 100, 1001] {
-            let hits = UnsafeMutablePointer<Int>.allocate(capacity: max(count, 1))
-            hits.initialize(repeating: 0, count: max(count, 1))
-            defer { hits.deallocate() }
-            Parallel.chunks(count) { _, range in for i in range { hits[i] += 1 } }
-            #expect((0..<count).allSatisfy { hits[$0] == 1 }, "count \(count)")
+        Parallel.withThreads(3) {
+            for count in [0, 1, 5, 100, 1001] {
+                let hits = UnsafeMutablePointer<Int>.allocate(capacity: max(count, 1))
+                hits.initialize(repeating: 0, count: max(count, 1))
+                defer { hits.deallocate() }
+                Parallel.chunks(count) { _, range in for i in range { hits[i] += 1 } }
+                #expect((0..<count).allSatisfy { hits[$0] == 1 }, "count \(count)")
+            }
         }
     }
 }
