@@ -9,8 +9,14 @@ enum FindingCharts {
     static func name(_ finding: String, _ kind: LossKind) -> String { "\(finding)-\(kind.rawValue)" }
 
     /// The charts of `findings`, in their order, upstream then downstream for each.
-    static func all(sweep: String, findings: [FindingResult], data: SweepData) -> [ReportChart] {
+    /// Lines are labelled as in the report's trial table (`#3 lr=0.003`), so a chart reads
+    /// against the table.
+    static func all(sweep: String, findings: [FindingResult], data: SweepData, table: [ReportCondition]) -> [ReportChart] {
         let conditions = ConditionSet(data).conditions
+        func tableLabel(_ c: Condition) -> String {
+            guard let row = table.first(where: { $0.trials.first?.conditionKey == c.key }) else { return c.label }
+            return "#\(row.index) \(row.label)"
+        }
         var charts: [ReportChart] = []
         for finding in findings {
             var labels: [String] = []
@@ -18,7 +24,7 @@ enum FindingCharts {
             let members = labels.compactMap { label in conditions.first { $0.label == label } }
             guard members.count >= 2 else { continue }
             for kind in LossKind.allCases {
-                let lines = members.map { ChartBuilders.Line(label: $0.label, band: SeedBand(trials: $0.trials, metric: kind.value)) }
+                let lines = members.map { ChartBuilders.Line(label: tableLabel($0), band: SeedBand(trials: $0.trials, metric: kind.value)) }
                 let references = kind == .upstream ? data.baseUpstreamLoss.map { [("base model, final", $0)] } ?? [] : []
                 if let chart = ChartBuilders.lossChart(
                     name: name(finding.id, kind),

@@ -22,7 +22,7 @@ public struct SweepReport: Sendable {
         conditions = ReportCondition.conditions(of: data)
         slices = AxisSlice.slices(of: data, conditions: conditions)
         charts = SweepCharts.all(sweep: data.name, conditions: conditions, slices: slices, baseLoss: data.baseUpstreamLoss)
-            + FindingCharts.all(sweep: data.name, findings: findings, data: data)
+            + FindingCharts.all(sweep: data.name, findings: findings, data: data, table: conditions)
     }
 
     /// What `write` did, and the one line the CLI prints.

@@ -4,15 +4,21 @@ import Testing
 
 @Suite("Finding charts")
 struct FindingChartTests {
-    @Test("every finding comparing two or more conditions gets Lup and Ldown charts with one line per condition")
+    @Test("every finding comparing two or more conditions gets Lup and Ldown charts with one line per condition, labelled as in the table")
     func chartsPerFinding() throws {
         let data = ReportFixtures.data()
         let findings = Findings.evaluate(data)
         let report = SweepReport(data: data, findings: findings)
         let charted = findings.filter { Set($0.points.map(\.label)).count >= 2 }
+        let conditions = ConditionSet(data).conditions
         #expect(!charted.isEmpty)
         for finding in charted {
-            let labels = Set(finding.points.map(\.label))
+            // Labelled as in the trial table: "#index label".
+            let labels = Set(finding.points.map(\.label)).map { label -> String in
+                let c = conditions.first { $0.label == label }!
+                let row = report.conditions.first { $0.trials.first?.conditionKey == c.key }!
+                return "#\(row.index) \(row.label)"
+            }
             for kind in ["upstream", "downstream"] {
                 let chart = try #require(report.charts.first { $0.name == "\(finding.id)-\(kind)" })
                 // One data block per condition, headed by its label.
