@@ -73,6 +73,6 @@ struct ReportCommand: AsyncParsableCommand {
         let refresher = NotebookRefresher(file: path, directory: url.deletingLastPathComponent(), reports: reports,
                                           gnuplot: Gnuplot.locate())
         let changed = try await refresher.refresh(fileAt: url)
-        print(changed ? "refreshed \(path)" : "\(path) is up to date")
+        print(changed ? "refreshed \(path)" : "\(path): text unchanged; its charts were rendered again")
     }
 }
