@@ -2,7 +2,7 @@
 SWIFT ?= swift
 REWARM := .build/release/rewarm
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run reproduce test bench clean
 
 deps:
 	@scripts/install-deps
@@ -14,6 +14,10 @@ build: deps
 # fortunes, printing both validation losses (see README, "Quickstart").
 run: build
 	scripts/quickstart
+
+# The reproduction study (notebooks-md/protocol.md): both studies, reports and notebooks.
+reproduce: build
+	scripts/reproduce
 
 # REWARM_SLOW_TESTS=1 adds the slow end-to-end checks (CI sets it).
 test: deps
