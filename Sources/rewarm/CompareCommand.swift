@@ -16,7 +16,7 @@ struct CompareCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        do {
+        try await Console.reportingBadInput {
             let store = try ResultsStore.open(at: results.database, writer: false)
             let reports = try sweeps.map { try ReportCommand.report($0, store: store) }
             let comparison = try SweepComparison(reports)
@@ -27,12 +27,6 @@ struct CompareCommand: AsyncParsableCommand {
                 outcome = try await comparison.write(folder: comparison.defaultDirectory(results: results.url), gnuplot: Gnuplot.locate())
             }
             print(outcome.message)
-        } catch let e as StoreError {
-            Console.error(e.description)
-            throw ExitCode(2)
-        } catch let e as ReportError {
-            Console.error(e.description)
-            throw ExitCode(2)
         }
     }
 }

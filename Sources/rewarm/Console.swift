@@ -1,4 +1,6 @@
+import ArgumentParser
 import Foundation
+import RewarmLab
 
 /// Formatting helpers shared by the commands (only the CLI prints).
 enum Console {
@@ -28,5 +30,21 @@ extension Console {
     /// Flushes standard output so progress shows at once when piped (e.g. to a sweep's log).
     static func flush() {
         fflush(nil)  // all C streams: Swift's print writes through stdio's stdout buffer
+    }
+}
+
+extension Console {
+    /// Runs a report command's body; a bad database, sweep name or notebook (`StoreError`,
+    /// `ReportError`) becomes its one line on standard error and exit code 2.
+    static func reportingBadInput(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let e as StoreError {
+            error(e.description)
+            throw ExitCode(2)
+        } catch let e as ReportError {
+            error(e.description)
+            throw ExitCode(2)
+        }
     }
 }

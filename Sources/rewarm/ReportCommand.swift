@@ -26,7 +26,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        do {
+        try await Console.reportingBadInput {
             let store = try ResultsStore.open(at: results.database, writer: false)
             if let notebook {
                 try await refresh(notebook, store: store)
@@ -42,12 +42,6 @@ struct ReportCommand: AsyncParsableCommand {
             for f in report.findings {
                 print("\(f.id) \(f.verdict.rawValue): \(f.title)")
             }
-        } catch let e as StoreError {
-            Console.error(e.description)
-            throw ExitCode(2)
-        } catch let e as ReportError {
-            Console.error(e.description)
-            throw ExitCode(2)
         }
     }
 
