@@ -98,8 +98,7 @@ public struct TrainingBenchmark: Sendable {
             m.zeroGradients()
             inputs.withUnsafeBufferPointer { ip in
                 targets.withUnsafeBufferPointer { tp in
-                    losses.append(m.forward(inputs: ip.baseAddress!, targets: tp.baseAddress!, B: B, T: T)!)
-                    m.backward(inputs: ip.baseAddress!, targets: tp.baseAddress!, B: B, T: T, lossScale: 1 / Float(B * T))
+                    losses.append(m.forwardBackward(inputs: ip.baseAddress!, targets: tp.baseAddress!, B: B, T: T, lossScale: 1 / Float(B * T)))
                 }
             }
             _ = clipGradients([(m.gradients.base, m.gradients.count)], maxNorm: 1)

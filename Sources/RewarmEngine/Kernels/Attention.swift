@@ -41,24 +41,68 @@ public func attentionForward(
 @inline(__always)
 func softmaxCausalRow(_ row: UnsafeMutablePointer<Float>, length: Int, width: Int) {
     _ = softmaxRow(row, row, count: length)
-    for j in length..<width { row[j] = 0 }
+    (row + length).update(repeating: 0, count: width - length)
 }
 
 /// Softmax of `count` entries of `inp` into `out` (which may alias `inp`), with the max
-/// subtracted before `exp`; returns logsumexp(inp) = max + log(sum_j exp(inp_j - max)), in nats.
+/// subtracted before `exp` (`exp8`, 8 lanes at a time); returns
+/// logsumexp(inp) = max + log(sum_j exp(inp_j - max)), in nats.
 @inline(__always)
 func softmaxRow(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, count: Int) -> Float {
-    var m = -Float.infinity
-    for j in 0..<count { m = max(m, inp[j]) }
-    var sum: Float = 0
-    for j in 0..<count {
-        let e = Foundation.exp(inp[j] - m)
-        out[j] = e
+    let vectorEnd = count & ~7
+    var max8 = Float8(repeating: -.infinity)
+    var j = 0
+    while j < vectorEnd {
+        let x = inp.load8(j)
+        max8.replace(with: x, where: x .> max8)
+        j += 8
+    }
+    var m = max8.max()
+    for i in vectorEnd..<count { m = max(m, inp[i]) }
+    var sum8 = Float8.zero
+    j = 0
+    while j < vectorEnd {
+        let e = exp8(inp.load8(j) - m)
+        out.store8(e, j)
+        sum8 += e
+        j += 8
+    }
+    var sum = sum8.sum()
+    for i in vectorEnd..<count {
+        let e = exp1(inp[i] - m)
+        out[i] = e
         sum += e
     }
     let inv = 1 / sum
-    for j in 0..<count { out[j] *= inv }
+    j = 0
+    while j < vectorEnd {
+        out.store8(out.load8(j) * inv, j)
+        j += 8
+    }
+    for i in vectorEnd..<count { out[i] *= inv }
     return m + Foundation.log(sum)
+}
+
+/// Backward of the softmax of one causal row, in place in `g`: with p = P[t] and g = dP[t],
+/// g[j] = p[j] (g[j] - <p, g>) scale for j <= t (`length` = t + 1 entries), 0 after.
+@inline(__always)
+func softmaxCausalRowBackward(_ g: UnsafeMutablePointer<Float>, _ p: UnsafePointer<Float>, length: Int, width: Int, scale: Float) {
+    let vectorEnd = length & ~7
+    var dot8 = Float8.zero
+    var j = 0
+    while j < vectorEnd {
+        dot8 += p.load8(j) * g.load8(j)
+        j += 8
+    }
+    var dot = dot8.sum()
+    for i in vectorEnd..<length { dot += p[i] * g[i] }
+    j = 0
+    while j < vectorEnd {
+        g.store8(p.load8(j) * (g.load8(j) - dot) * scale, j)
+        j += 8
+    }
+    for i in vectorEnd..<length { g[i] = p[i] * (g[i] - dot) * scale }
+    (g + length).update(repeating: 0, count: width - length)
 }
 
 /// Backward of `attentionForward`, accumulating into dq, dk, dv (B, T, C).
@@ -91,12 +135,7 @@ public func attentionBackward(
                     beta: 1, dv + off, ldc: C)
                 // dS = P * (dP - <dP, P>_row), scaled; zero above the diagonal
                 for t in 0..<T {
-                    let p = P + t * T
-                    let g = dP + t * T
-                    var dot: Float = 0
-                    for j in 0...t { dot += p[j] * g[j] }
-                    for j in 0...t { g[j] = p[j] * (g[j] - dot) * scale }
-                    for j in (t + 1)..<T { g[j] = 0 }
+                    softmaxCausalRowBackward(dP + t * T, P + t * T, length: t + 1, width: T, scale: scale)
                 }
                 // dQ += dS K ; dK += dS^T Q
                 BLAS.sgemm(

@@ -34,10 +34,14 @@ public func crossEntropyBackward(
         for n in rows {
             let p = probs + n * V
             let d = dlogits + n * V
+            let vectorEnd = V & ~7
+            var i = 0
             if overwrite {
-                for i in 0..<V { d[i] = scale * p[i] }
+                while i < vectorEnd { d.store8(scale * p.load8(i), i); i += 8 }
+                for j in vectorEnd..<V { d[j] = scale * p[j] }
             } else {
-                for i in 0..<V { d[i] += scale * p[i] }
+                while i < vectorEnd { d.store8(d.load8(i) + scale * p.load8(i), i); i += 8 }
+                for j in vectorEnd..<V { d[j] += scale * p[j] }
             }
             d[Int(targets[n])] -= scale
         }

@@ -1,9 +1,18 @@
-/// Residual connection: out = a + b, `count` floats (split across `Parallel.threads`).
+/// Residual connection: out = a + b, `count` floats (split across `Parallel.threads`, 8 lanes
+/// at a time). `out` may alias `a` or `b`.
 public func residualForward(
     _ out: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int
 ) {
     Parallel.chunks(count, minChunk: 32_768) { _, range in
-        for i in range { out[i] = a[i] + b[i] }
+        var i = range.lowerBound
+        while i + 8 <= range.upperBound {
+            out.store8(a.load8(i) + b.load8(i), i)
+            i += 8
+        }
+        while i < range.upperBound {
+            out[i] = a[i] + b[i]
+            i += 1
+        }
     }
 }
 

@@ -37,6 +37,7 @@ public func rotaryForward(
     cos: UnsafePointer<Float>, sin: UnsafePointer<Float>, B: Int, T: Int, NH: Int, hs: Int
 ) {
     let half = hs / 2
+    let vectorEnd = half & ~7
     let C = NH * hs
     Parallel.chunks(B * T, minChunk: Parallel.minRows(width: C)) { _, rows in
         for row in rows {
@@ -47,7 +48,14 @@ public func rotaryForward(
                 let base = row * C + h * hs
                 let x = inp + base
                 let y = out + base
-                for i in 0..<half {
+                var i = 0
+                while i < vectorEnd {
+                    let x1 = x.load8(i), x2 = x.load8(i + half), ci = c.load8(i), si = s.load8(i)
+                    y.store8(x1 * ci - x2 * si, i)
+                    y.store8(x2 * ci + x1 * si, i + half)
+                    i += 8
+                }
+                for i in vectorEnd..<half {
                     let x1 = x[i], x2 = x[i + half]
                     y[i] = x1 * c[i] - x2 * s[i]
                     y[i + half] = x2 * c[i] + x1 * s[i]
@@ -64,6 +72,7 @@ public func rotaryBackward(
     cos: UnsafePointer<Float>, sin: UnsafePointer<Float>, B: Int, T: Int, NH: Int, hs: Int
 ) {
     let half = hs / 2
+    let vectorEnd = half & ~7
     let C = NH * hs
     Parallel.chunks(B * T, minChunk: Parallel.minRows(width: C)) { _, rows in
         for row in rows {
@@ -74,7 +83,14 @@ public func rotaryBackward(
                 let base = row * C + h * hs
                 let g = dout + base
                 let dx = dinp + base
-                for i in 0..<half {
+                var i = 0
+                while i < vectorEnd {
+                    let g1 = g.load8(i), g2 = g.load8(i + half), ci = c.load8(i), si = s.load8(i)
+                    dx.store8(dx.load8(i) + (g1 * ci + g2 * si), i)
+                    dx.store8(dx.load8(i + half) + (g2 * ci - g1 * si), i + half)
+                    i += 8
+                }
+                for i in vectorEnd..<half {
                     let g1 = g[i], g2 = g[i + half]
                     dx[i] += g1 * c[i] + g2 * s[i]
                     dx[i + half] += g2 * c[i] - g1 * s[i]

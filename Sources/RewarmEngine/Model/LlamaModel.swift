@@ -73,6 +73,22 @@ public final class LlamaModel: @unchecked Sendable {
         rotary = RotaryTables(maxLength: config.maxPositionEmbeddings, headDim: config.headDim, theta: config.ropeTheta)
     }
 
+    /// A data-parallel worker's model: the same weights, adapters and quantized base (shared,
+    /// read-only during a step), its own gradients, activations and dequantization scratch.
+    init(replicaOf m: LlamaModel) {
+        config = m.config
+        fineTuning = m.fineTuning
+        weights = m.weights
+        adapters = m.adapters
+        gradients = ParameterSlab(m.gradients.specs.map { ($0.name, $0.shape) })
+        quantizedBase = m.quantizedBase.map { QuantizedBase(sharingTensorsOf: $0) }
+        lowestTrainableLayer = m.lowestTrainableLayer
+        rotary = m.rotary
+    }
+
+    /// Data-parallel workers beyond this model (`DataParallel.swift`), made on first use.
+    var replicas: [LlamaModel] = []
+
     // MARK: Parameters
 
     /// Every trainable tensor, base ones first, in slab order (the optimizer's and the gradient
@@ -100,10 +116,13 @@ public final class LlamaModel: @unchecked Sendable {
 
     /// Runs the model on `inputs` (B, T) and, with `targets` (B, T), returns the mean
     /// cross-entropy in nats over the B*T positions (nil without targets). Activations are kept
-    /// for `backward`. `dropoutKey` seeds LoRA dropout (nil: evaluation, no dropout).
+    /// for `backward`. `dropoutKey` seeds LoRA dropout (nil: evaluation, no dropout);
+    /// `firstRow` is the index of this batch's first position (row of B*T) in a larger batch it
+    /// is a shard of (the dropout masks are drawn by position in that whole batch).
     @discardableResult
     public func forward(
-        inputs: UnsafePointer<Int32>, targets: UnsafePointer<Int32>?, B: Int, T: Int, dropoutKey: UInt64? = nil
+        inputs: UnsafePointer<Int32>, targets: UnsafePointer<Int32>?, B: Int, T: Int, dropoutKey: UInt64? = nil,
+        firstRow: Int = 0
     ) -> Double? {
         precondition(T <= config.maxPositionEmbeddings, "sequence length \(T) exceeds the rotary tables")
         let a = activations(B: B, T: T, workers: Parallel.threads)
@@ -117,20 +136,20 @@ public final class LlamaModel: @unchecked Sendable {
                     let la = a.layers[l]
                     let x = a.residual[l]
                     rmsnormForward(la.ln1, la.ln1Rstd, x, weights.pointer(WeightNames.inputNorm(layer: l)), N: N, C: C, eps: eps)
-                    linearForward("q_proj", layer: l, la.q, la.ln1, N: N, acts: la, dropoutKey: dropoutKey)
-                    linearForward("k_proj", layer: l, la.k, la.ln1, N: N, acts: la, dropoutKey: dropoutKey)
-                    linearForward("v_proj", layer: l, la.v, la.ln1, N: N, acts: la, dropoutKey: dropoutKey)
+                    linearForward("q_proj", layer: l, la.q, la.ln1, N: N, acts: la, dropoutKey: dropoutKey, firstRow: firstRow)
+                    linearForward("k_proj", layer: l, la.k, la.ln1, N: N, acts: la, dropoutKey: dropoutKey, firstRow: firstRow)
+                    linearForward("v_proj", layer: l, la.v, la.ln1, N: N, acts: la, dropoutKey: dropoutKey, firstRow: firstRow)
                     rotaryForward(la.q, la.q, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!, B: B, T: T, NH: NH, hs: c.headDim)
                     rotaryForward(la.k, la.k, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!, B: B, T: T, NH: NH, hs: c.headDim)
                     attentionForward(la.atty, la.att, la.q, la.k, la.v, B: B, T: T, C: C, NH: NH)
-                    linearForward("o_proj", layer: l, la.resAtt, la.atty, N: N, acts: la, dropoutKey: dropoutKey)
+                    linearForward("o_proj", layer: l, la.resAtt, la.atty, N: N, acts: la, dropoutKey: dropoutKey, firstRow: firstRow)
                     residualForward(la.resAtt, la.resAtt, x, count: N * C)
                     rmsnormForward(la.ln2, la.ln2Rstd, la.resAtt, weights.pointer(WeightNames.postAttentionNorm(layer: l)), N: N, C: C, eps: eps)
-                    linearForward("gate_proj", layer: l, la.gate, la.ln2, N: N, acts: la, dropoutKey: dropoutKey)
-                    linearForward("up_proj", layer: l, la.up, la.ln2, N: N, acts: la, dropoutKey: dropoutKey)
+                    linearForward("gate_proj", layer: l, la.gate, la.ln2, N: N, acts: la, dropoutKey: dropoutKey, firstRow: firstRow)
+                    linearForward("up_proj", layer: l, la.up, la.ln2, N: N, acts: la, dropoutKey: dropoutKey, firstRow: firstRow)
                     swigluForward(la.h, la.gate, la.up, count: N * F)
                     let out = a.residual[l + 1]
-                    linearForward("down_proj", layer: l, out, la.h, N: N, acts: la, dropoutKey: dropoutKey)
+                    linearForward("down_proj", layer: l, out, la.h, N: N, acts: la, dropoutKey: dropoutKey, firstRow: firstRow)
                     residualForward(out, out, la.resAtt, count: N * C)
                 }
             }
@@ -152,7 +171,11 @@ public final class LlamaModel: @unchecked Sendable {
 
     /// Accumulates into `gradients` the gradient of `lossScale * sum of the B*T token losses`
     /// of the last `forward` (pass 1/(B*T) for the mean, divided again by the accumulation steps).
-    public func backward(inputs: UnsafePointer<Int32>, targets: UnsafePointer<Int32>, B: Int, T: Int, lossScale: Float, dropoutKey: UInt64? = nil) {
+    /// `dropoutKey` and `firstRow` as given to that `forward`.
+    public func backward(
+        inputs: UnsafePointer<Int32>, targets: UnsafePointer<Int32>, B: Int, T: Int, lossScale: Float, dropoutKey: UInt64? = nil,
+        firstRow: Int = 0
+    ) {
         let a = activations(B: B, T: T)
         let c = config
         let N = B * T, C = c.hiddenSize, F = c.intermediateSize, V = c.vocabSize, NH = c.numAttentionHeads
@@ -168,18 +191,18 @@ public final class LlamaModel: @unchecked Sendable {
                     let la = a.layers[l]
                     // MLP: dres holds d(out); out = resAtt + h Wd^T
                     a.dh.update(repeating: 0, count: N * F)
-                    linearBackward("down_proj", layer: l, a.dh, a.dres, la.h, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey)
+                    linearBackward("down_proj", layer: l, a.dh, a.dres, la.h, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow)
                     a.dgate.update(repeating: 0, count: N * F)
                     a.dup.update(repeating: 0, count: N * F)
                     swigluBackward(a.dgate, a.dup, a.dh, la.gate, la.up, count: N * F)
                     a.dln.update(repeating: 0, count: N * C)
-                    linearBackward("gate_proj", layer: l, a.dln, a.dgate, la.ln2, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey)
-                    linearBackward("up_proj", layer: l, a.dln, a.dup, la.ln2, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey)
+                    linearBackward("gate_proj", layer: l, a.dln, a.dgate, la.ln2, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow)
+                    linearBackward("up_proj", layer: l, a.dln, a.dup, la.ln2, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow)
                     let wPost = WeightNames.postAttentionNorm(layer: l)
                     rmsnormBackward(a.dres, gradient(wPost), a.dln, la.resAtt, weights.pointer(wPost), la.ln2Rstd, N: N, C: C)
                     // Attention: dres now holds d(resAtt); resAtt = x + atty Wo^T
                     a.datty.update(repeating: 0, count: N * C)
-                    linearBackward("o_proj", layer: l, a.datty, a.dres, la.atty, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey)
+                    linearBackward("o_proj", layer: l, a.datty, a.dres, la.atty, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow)
                     a.dq.update(repeating: 0, count: N * C)
                     a.dk.update(repeating: 0, count: N * C)
                     a.dv.update(repeating: 0, count: N * C)
@@ -189,9 +212,9 @@ public final class LlamaModel: @unchecked Sendable {
                     rotaryBackward(a.dqPre, a.dq, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!, B: B, T: T, NH: NH, hs: c.headDim)
                     rotaryBackward(a.dkPre, a.dk, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!, B: B, T: T, NH: NH, hs: c.headDim)
                     a.dln.update(repeating: 0, count: N * C)
-                    linearBackward("q_proj", layer: l, a.dln, a.dqPre, la.ln1, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey)
-                    linearBackward("k_proj", layer: l, a.dln, a.dkPre, la.ln1, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey)
-                    linearBackward("v_proj", layer: l, a.dln, a.dv, la.ln1, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey)
+                    linearBackward("q_proj", layer: l, a.dln, a.dqPre, la.ln1, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow)
+                    linearBackward("k_proj", layer: l, a.dln, a.dkPre, la.ln1, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow)
+                    linearBackward("v_proj", layer: l, a.dln, a.dv, la.ln1, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow)
                     let wIn = WeightNames.inputNorm(layer: l)
                     rmsnormBackward(a.dres, gradient(wIn), a.dln, a.residual[l], weights.pointer(wIn), la.ln1Rstd, N: N, C: C)
                     // dres now holds d(x) = d(residual[l])
@@ -207,14 +230,15 @@ public final class LlamaModel: @unchecked Sendable {
 
     private func linearForward(
         _ m: String, layer l: Int, _ out: UnsafeMutablePointer<Float>, _ inp: UnsafeMutablePointer<Float>,
-        N: Int, acts la: LayerActivations, dropoutKey: UInt64?
+        N: Int, acts la: LayerActivations, dropoutKey: UInt64?, firstRow: Int
     ) {
         let (IC, OC) = WeightNames.linearShape(m, config)
         matmulForward(out, inp, linearWeight(WeightNames.linear(m, layer: l)), N: N, IC: IC, OC: OC)
         guard let lora = fineTuning.lora, let t = la.loraT[m], let adapters else { return }
         var x = UnsafePointer(inp)
         if let xd = la.loraX[m] {
-            LoRADropout.apply(xd, inp, count: N * IC, p: lora.dropout, key: dropoutKey.map { LoRADropout.key($0, layer: l, module: m) })
+            LoRADropout.apply(xd, inp, count: N * IC, p: lora.dropout, key: dropoutKey.map { LoRADropout.key($0, layer: l, module: m) },
+                              firstIndex: firstRow * IC)
             x = UnsafePointer(xd)
         }
         loraForward(out, t, x, adapters.pointer(WeightNames.loraA(m, layer: l)), adapters.pointer(WeightNames.loraB(m, layer: l)),
@@ -223,7 +247,8 @@ public final class LlamaModel: @unchecked Sendable {
 
     private func linearBackward(
         _ m: String, layer l: Int, _ dinp: UnsafeMutablePointer<Float>, _ dout: UnsafeMutablePointer<Float>,
-        _ inp: UnsafeMutablePointer<Float>, N: Int, acts a: Activations, layerActs la: LayerActivations, dropoutKey: UInt64?
+        _ inp: UnsafeMutablePointer<Float>, N: Int, acts a: Activations, layerActs la: LayerActivations, dropoutKey: UInt64?,
+        firstRow: Int
     ) {
         let (IC, OC) = WeightNames.linearShape(m, config)
         let name = WeightNames.linear(m, layer: l)
@@ -234,7 +259,8 @@ public final class LlamaModel: @unchecked Sendable {
             a.loraDx.update(repeating: 0, count: N * IC)
             loraBackward(a.loraDx, gradients.pointer(nameA), gradients.pointer(nameB), scratch: a.loraDt, dout, t, xd,
                          adapters.pointer(nameA), adapters.pointer(nameB), scale: lora.scale, N: N, IC: IC, OC: OC, r: lora.rank)
-            LoRADropout.backward(dinp, a.loraDx, count: N * IC, p: lora.dropout, key: dropoutKey.map { LoRADropout.key($0, layer: l, module: m) })
+            LoRADropout.backward(dinp, a.loraDx, count: N * IC, p: lora.dropout, key: dropoutKey.map { LoRADropout.key($0, layer: l, module: m) },
+                                 firstIndex: firstRow * IC)
         } else {
             loraBackward(dinp, gradients.pointer(nameA), gradients.pointer(nameB), scratch: a.loraDt, dout, t, inp,
                          adapters.pointer(nameA), adapters.pointer(nameB), scale: lora.scale, N: N, IC: IC, OC: OC, r: lora.rank)
@@ -246,10 +272,10 @@ public final class LlamaModel: @unchecked Sendable {
         quantizedBase?.dequantized(name) ?? weights.pointer(name)
     }
 
-    /// The activation slab for B x T, allocated again only when the shape changes or a forward
-    /// needs attention scratch for more workers than it has.
+    /// The activation slab for B x T, allocated again only when B grows, T changes or a forward
+    /// needs attention scratch for more workers than it has (a smaller B uses the first rows).
     private func activations(B: Int, T: Int, workers: Int = 1) -> Activations {
-        if let a = activations, a.B == B, a.T == T, a.workers >= workers { return a }
+        if let a = activations, a.B >= B, a.T == T, a.workers >= workers { return a }
         let a = Activations(config: config, B: B, T: T, lora: fineTuning.lora, workers: workers)
         activations = a
         return a

@@ -24,27 +24,29 @@ enum LoRADropout {
         return u >= p
     }
 
-    /// out (count) = inp * mask / (1 - p); a nil key (evaluation) copies inp unchanged.
-    static func apply(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, count: Int, p: Double, key: UInt64?) {
+    /// out (count) = inp * mask / (1 - p); a nil key (evaluation) copies inp unchanged. Element i
+    /// draws its mask bit at index `firstIndex + i` (a shard of a batch passes its offset in the
+    /// whole batch, so sharding does not change the masks).
+    static func apply(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, count: Int, p: Double, key: UInt64?, firstIndex: Int = 0) {
         guard let key else {
             out.update(from: inp, count: count)
             return
         }
         let s = Float(1 / (1 - p))
         Parallel.chunks(count, minChunk: 16_384) { _, range in
-            for i in range { out[i] = keeps(key, i, p: p) ? inp[i] * s : 0 }
+            for i in range { out[i] = keeps(key, firstIndex + i, p: p) ? inp[i] * s : 0 }
         }
     }
 
-    /// dinp += dout * mask / (1 - p).
-    static func backward(_ dinp: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>, count: Int, p: Double, key: UInt64?) {
+    /// dinp += dout * mask / (1 - p), the masks of `apply` with the same key and `firstIndex`.
+    static func backward(_ dinp: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>, count: Int, p: Double, key: UInt64?, firstIndex: Int = 0) {
         guard let key else {
             for i in 0..<count { dinp[i] += dout[i] }
             return
         }
         let s = Float(1 / (1 - p))
         Parallel.chunks(count, minChunk: 16_384) { _, range in
-            for i in range where keeps(key, i, p: p) { dinp[i] += dout[i] * s }
+            for i in range where keeps(key, firstIndex + i, p: p) { dinp[i] += dout[i] * s }
         }
     }
 }

@@ -4,7 +4,9 @@
 /// lm_head stay float32 in the model's slab, as in bitsandbytes' `Linear4bit` models.
 public final class QuantizedBase: @unchecked Sendable {
     public let type: QuantizationType
-    public private(set) var tensors: [String: QuantizedTensor] = [:]
+    /// The quantized tensors by name (shared with the data-parallel replicas of this base).
+    public var tensors: [String: QuantizedTensor] { store.tensors }
+    private let store: Store
     /// (max(OC x IC)) floats: the last dequantized matrix.
     private let scratch: UnsafeMutablePointer<Float>
     private let scratchCount: Int
@@ -14,9 +16,24 @@ public final class QuantizedBase: @unchecked Sendable {
         name.hasSuffix("_proj.weight") && name.hasPrefix("model.layers.")
     }
 
+    private final class Store {
+        var tensors: [String: QuantizedTensor] = [:]
+    }
+
     public init(config c: ModelConfig, type: QuantizationType) {
         self.type = type
+        store = Store()
         scratchCount = max(c.hiddenSize * c.hiddenSize, c.hiddenSize * c.intermediateSize)
+        scratch = .allocate(capacity: scratchCount)
+        scratch.initialize(repeating: 0, count: scratchCount)
+    }
+
+    /// The same quantized tensors (shared, not copied) with a scratch matrix of its own, for a
+    /// data-parallel worker that dequantizes while the others do.
+    init(sharingTensorsOf other: QuantizedBase) {
+        type = other.type
+        store = other.store
+        scratchCount = other.scratchCount
         scratch = .allocate(capacity: scratchCount)
         scratch.initialize(repeating: 0, count: scratchCount)
     }
@@ -26,7 +43,7 @@ public final class QuantizedBase: @unchecked Sendable {
     /// Quantizes tensor `name` from `values` (row-major, `shape`).
     public func quantize(_ name: String, shape: [Int], values: UnsafeBufferPointer<Float>) {
         precondition(values.count <= scratchCount, "\(name) is larger than the scratch matrix")
-        tensors[name] = QuantizedTensor(quantizing: values, shape: shape, type: type)
+        store.tensors[name] = QuantizedTensor(quantizing: values, shape: shape, type: type)
     }
 
     /// Tensor `name` dequantized into the scratch matrix (valid until the next call), or nil

@@ -179,9 +179,9 @@ public final class Trainer {
                 let key = CounterRNG(Trainer.dropoutTag, UInt64(bitPattern: Int64(config.seed)), UInt64(step), UInt64(micro)).value(at: 0)
                 inputs.withUnsafeBufferPointer { i in
                     targets.withUnsafeBufferPointer { t in
-                        loss += model.forward(inputs: i.baseAddress!, targets: t.baseAddress!, B: B, T: T, dropoutKey: key)!
-                        model.backward(inputs: i.baseAddress!, targets: t.baseAddress!, B: B, T: T,
-                                       lossScale: 1 / Float(B * T * accum), dropoutKey: key)
+                        loss += model.forwardBackward(
+                            inputs: i.baseAddress!, targets: t.baseAddress!, B: B, T: T,
+                            lossScale: 1 / Float(B * T * accum), dropoutKey: key)
                     }
                 }
             }

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+@testable import RewarmEngine
+
+/// `exp8`, the polynomial exp of the vectorized kernels, against libm's exp.
+@Suite("Vector exp")
+struct VectorMathTests {
+    @Test("exp8 is within 3e-7 relative error of libm exp from -87 to 88")
+    func matchesLibm() {
+        var worst: Double = 0
+        var x: Float = -87
+        while x < 88 {
+            let lanes = Float8((0..<8).map { x + Float($0) * 0.0123 })
+            let got = exp8(lanes)
+            for i in 0..<8 {
+                let want = Foundation.exp(Double(lanes[i]))
+                worst = max(worst, abs(Double(got[i]) - want) / want)
+            }
+            x += 0.0917
+        }
+        #expect(worst < 3e-7, "worst relative error \(worst)")
+    }
+
+    @Test("exp8 keeps NaN, sends -inf to about 1e-38 and +inf to a finite 2.4e38; exp1 is one lane of exp8")
+    func edges() {
+        let got = exp8(Float8(.nan, -.infinity, .infinity, 0, 1, -1, 88.3, -87.3))
+        #expect(got[0].isNaN)
+        #expect(got[1] >= 0 && got[1] < 1e-37)
+        #expect(got[2].isFinite && got[2] > 2e38)
+        #expect(got[3] == 1)
+        #expect(abs(got[4] - Float(M_E)) <= 1e-6)
+        for x: Float in [-3.7, 0.25, 12, -60] {
+            #expect(exp1(x) == exp8(Float8(repeating: x))[5])
+        }
+    }
+}
