@@ -6,11 +6,13 @@ import Foundation
 public struct TrainingMemory: Sendable {
     /// Base weights plus LoRA adapters.
     public var parameters: Double
-    /// Gradients of the trainable tensors only (frozen weights have none).
+    /// Gradients of the trainable tensors only (frozen weights have none), one set per
+    /// data-parallel worker.
     public var gradients: Double
     /// AdamW's two moments, one per trainable float each.
     public var optimizer: Double
-    /// The activation slab (forward activations kept for the backward, and backward scratch).
+    /// The activation slabs (forward activations kept for the backward, and backward scratch)
+    /// of every data-parallel worker.
     public var activations: Double
 
     public var total: Double { parameters + gradients + optimizer + activations }
@@ -19,9 +21,10 @@ public struct TrainingMemory: Sendable {
     public init(model m: LlamaModel) {
         let mib = 4.0 / 1_048_576
         parameters = Double(m.parameterCount) * mib
-        gradients = Double(m.trainableParameterCount) * mib
+        let workers = [m] + m.replicas
+        gradients = Double(workers.count * m.trainableParameterCount) * mib
         optimizer = 2 * Double(m.trainableParameterCount) * mib
-        activations = Double(m.activationFloatCount) * mib
+        activations = Double(workers.reduce(0) { $0 + $1.activationFloatCount }) * mib
     }
 }
 

@@ -1,15 +1,19 @@
-import Foundation
-
 /// Causal multi-head self-attention (Vaswani et al. 2017), scores scaled by 1/sqrt(hs):
 /// for each batch row b and head h, P = softmax(mask(Q K^T / sqrt(hs))), Y = P V.
 ///
-/// out (B, T, C): Y with heads side by side; att (B, NH, T, T): P, kept for the backward
-/// (entries above the diagonal are 0); q, k, v (B, T, C) with head h in columns h*hs ..< (h+1)*hs.
-/// The per-head slices are read in place with leading dimension C: no transposes.
+/// out (B, T, C): Y with heads side by side; att (B, NH, T, T): P, kept for the backward;
+/// q, k, v (B, T, C) with head h in columns h*hs ..< (h+1)*hs, read in place with leading
+/// dimension C: no transposes.
+///
+/// Causal blocks: the T queries are taken in blocks of `blockSize`; block i (queries
+/// i*blockSize ..< (i+1)*blockSize) only multiplies against the keys up to its own end, so
+/// the products skip the masked future blocks (on T = 256 with blocks of 64, 62.5% of the
+/// square). Within the computed blocks the entries above the diagonal of P are 0; the entries
+/// of `att` right of a query block's end are not written (the backward never reads them).
 public func attentionForward(
     _ out: UnsafeMutablePointer<Float>, _ att: UnsafeMutablePointer<Float>,
     _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
-    B: Int, T: Int, C: Int, NH: Int
+    B: Int, T: Int, C: Int, NH: Int, blockSize: Int = attentionBlockSize
 ) {
     let hs = C / NH
     let scale = 1 / Float(hs).squareRoot()
@@ -20,104 +24,55 @@ public func attentionForward(
                 let b = pair / NH, h = pair % NH
                 let off = b * T * C + h * hs
                 let P = att + pair * T * T
-                // S = scale * Q K^T  (T, T)
-                BLAS.sgemm(
-                    transA: false, transB: true, M: T, N: T, K: hs, alpha: scale, q + off, lda: C, k + off, ldb: C,
-                    beta: 0, P, ldc: T)
-                for t in 0..<T {
-                    softmaxCausalRow(P + t * T, length: t + 1, width: T)
+                for (r0, rows) in causalBlocks(T: T, blockSize: blockSize) {
+                    let keys = r0 + rows
+                    // S[r0 ..< r0+rows, ..< keys] = scale * Q[r0 ...] K[..< keys]^T  (rows, keys)
+                    BLAS.sgemm(
+                        transA: false, transB: true, M: rows, N: keys, K: hs, alpha: scale, q + off + r0 * C, lda: C,
+                        k + off, ldb: C, beta: 0, P + r0 * T, ldc: T)
+                    for t in r0..<keys {
+                        softmaxCausalRow(P + t * T, length: t + 1, width: keys)
+                    }
+                    // Y[r0 ...] = P[r0 ..., ..< keys] V[..< keys]  (rows, hs), into the head's columns of out
+                    BLAS.sgemm(
+                        transA: false, transB: false, M: rows, N: hs, K: keys, alpha: 1, P + r0 * T, lda: T, v + off, ldb: C,
+                        beta: 0, out + off + r0 * C, ldc: C)
                 }
-                // Y = P V  (T, hs), written into the head's columns of out
-                BLAS.sgemm(
-                    transA: false, transB: false, M: T, N: hs, K: T, alpha: 1, P, lda: T, v + off, ldb: C,
-                    beta: 0, out + off, ldc: C)
             }
         }
     }
 }
 
-/// Softmax over the first `length` entries of a row, in place, with the max subtracted;
-/// entries `length ..< width` (the future) are set to 0.
+/// Query block length of the causal attention products (64: large enough for efficient
+/// products, small enough to skip most of the masked half at T >= 128).
+public let attentionBlockSize = 64
+
+/// (first query, query count) of each causal block of `blockSize` over T positions (the last
+/// block may be shorter).
 @inline(__always)
-func softmaxCausalRow(_ row: UnsafeMutablePointer<Float>, length: Int, width: Int) {
-    _ = softmaxRow(row, row, count: length)
-    (row + length).update(repeating: 0, count: width - length)
+func causalBlocks(T: Int, blockSize: Int) -> [(Int, Int)] {
+    let size = max(1, blockSize)
+    return stride(from: 0, to: T, by: size).map { ($0, min(size, T - $0)) }
 }
 
-/// Softmax of `count` entries of `inp` into `out` (which may alias `inp`), with the max
-/// subtracted before `exp` (`exp8`, 8 lanes at a time); returns
-/// logsumexp(inp) = max + log(sum_j exp(inp_j - max)), in nats.
-@inline(__always)
-func softmaxRow(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, count: Int) -> Float {
-    let vectorEnd = count & ~7
-    var max8 = Float8(repeating: -.infinity)
-    var j = 0
-    while j < vectorEnd {
-        let x = inp.load8(j)
-        max8.replace(with: x, where: x .> max8)
-        j += 8
-    }
-    var m = max8.max()
-    for i in vectorEnd..<count { m = max(m, inp[i]) }
-    var sum8 = Float8.zero
-    j = 0
-    while j < vectorEnd {
-        let e = exp8(inp.load8(j) - m)
-        out.store8(e, j)
-        sum8 += e
-        j += 8
-    }
-    var sum = sum8.sum()
-    for i in vectorEnd..<count {
-        let e = exp1(inp[i] - m)
-        out[i] = e
-        sum += e
-    }
-    let inv = 1 / sum
-    j = 0
-    while j < vectorEnd {
-        out.store8(out.load8(j) * inv, j)
-        j += 8
-    }
-    for i in vectorEnd..<count { out[i] *= inv }
-    return m + Foundation.log(sum)
-}
-
-/// Backward of the softmax of one causal row, in place in `g`: with p = P[t] and g = dP[t],
-/// g[j] = p[j] (g[j] - <p, g>) scale for j <= t (`length` = t + 1 entries), 0 after.
-@inline(__always)
-func softmaxCausalRowBackward(_ g: UnsafeMutablePointer<Float>, _ p: UnsafePointer<Float>, length: Int, width: Int, scale: Float) {
-    let vectorEnd = length & ~7
-    var dot8 = Float8.zero
-    var j = 0
-    while j < vectorEnd {
-        dot8 += p.load8(j) * g.load8(j)
-        j += 8
-    }
-    var dot = dot8.sum()
-    for i in vectorEnd..<length { dot += p[i] * g[i] }
-    j = 0
-    while j < vectorEnd {
-        g.store8(p.load8(j) * (g.load8(j) - dot) * scale, j)
-        j += 8
-    }
-    for i in vectorEnd..<length { g[i] = p[i] * (g[i] - dot) * scale }
-    (g + length).update(repeating: 0, count: width - length)
-}
-
-/// Backward of `attentionForward`, accumulating into dq, dk, dv (B, T, C).
-/// dP = dY V^T; dV += P^T dY; dS = P * (dP - rowsum(dP * P)) / sqrt(hs); dQ += dS K; dK += dS^T Q.
-/// `scratch` holds `scratchMatrices` (T, T) matrices, overwritten: one per concurrent worker
-/// (the (batch, head) pairs are split across at most that many workers).
+/// Backward of `attentionForward` (same `blockSize`), accumulating into dq, dk, dv (B, T, C):
+/// dP = dY V^T; dV += P^T dY; dS = P * (dP - rowsum(dP * P)) / sqrt(hs); dQ += dS K; dK += dS^T Q,
+/// each product restricted to the causal blocks (dQ and dP by query block; dV and dK by key
+/// block j, summing over the queries from j's start on). `scratch` holds `scratchMatrices`
+/// (T, T) matrices, overwritten: one per concurrent worker (the (batch, head) pairs are split
+/// across at most that many workers). `overwrite` writes dq, dk, dv instead of adding (every
+/// block of every (batch, head) slice is written by one product each).
 public func attentionBackward(
     _ dq: UnsafeMutablePointer<Float>, _ dk: UnsafeMutablePointer<Float>, _ dv: UnsafeMutablePointer<Float>,
     scratch: UnsafeMutablePointer<Float>, scratchMatrices: Int = 1,
     _ dout: UnsafePointer<Float>, _ att: UnsafePointer<Float>,
     _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
-    B: Int, T: Int, C: Int, NH: Int
+    B: Int, T: Int, C: Int, NH: Int, overwrite: Bool = false, blockSize: Int = attentionBlockSize
 ) {
     let hs = C / NH
     let scale = 1 / Float(hs).squareRoot()
+    let beta: Float = overwrite ? 0 : 1
+    let blocks = causalBlocks(T: T, blockSize: blockSize)
     BLAS.singleThreadedIf(Parallel.threads > 1 && scratchMatrices > 1 && B * NH > 1) {
         Parallel.chunks(B * NH, workers: scratchMatrices) { worker, pairs in
             let dP = scratch + worker * T * T
@@ -125,25 +80,33 @@ public func attentionBackward(
                 let b = pair / NH, h = pair % NH
                 let off = b * T * C + h * hs
                 let P = att + pair * T * T
-                // dP = dY V^T  (T, T)
-                BLAS.sgemm(
-                    transA: false, transB: true, M: T, N: T, K: hs, alpha: 1, dout + off, lda: C, v + off, ldb: C,
-                    beta: 0, dP, ldc: T)
-                // dV += P^T dY  (T, hs)
-                BLAS.sgemm(
-                    transA: true, transB: false, M: T, N: hs, K: T, alpha: 1, P, lda: T, dout + off, ldb: C,
-                    beta: 1, dv + off, ldc: C)
-                // dS = P * (dP - <dP, P>_row), scaled; zero above the diagonal
-                for t in 0..<T {
-                    softmaxCausalRowBackward(dP + t * T, P + t * T, length: t + 1, width: T, scale: scale)
+                for (j0, width) in blocks {
+                    // dV[j0 ..< j0+width] += P[j0 ..< T, j0 ..< j0+width]^T dY[j0 ..< T]  (width, hs)
+                    BLAS.sgemm(
+                        transA: true, transB: false, M: width, N: hs, K: T - j0, alpha: 1, P + j0 * T + j0, lda: T,
+                        dout + off + j0 * C, ldb: C, beta: beta, dv + off + j0 * C, ldc: C)
                 }
-                // dQ += dS K ; dK += dS^T Q
-                BLAS.sgemm(
-                    transA: false, transB: false, M: T, N: hs, K: T, alpha: 1, dP, lda: T, k + off, ldb: C,
-                    beta: 1, dq + off, ldc: C)
-                BLAS.sgemm(
-                    transA: true, transB: false, M: T, N: hs, K: T, alpha: 1, dP, lda: T, q + off, ldb: C,
-                    beta: 1, dk + off, ldc: C)
+                for (r0, rows) in blocks {
+                    let keys = r0 + rows
+                    // dP[r0 ..., ..< keys] = dY[r0 ...] V[..< keys]^T  (rows, keys)
+                    BLAS.sgemm(
+                        transA: false, transB: true, M: rows, N: keys, K: hs, alpha: 1, dout + off + r0 * C, lda: C,
+                        v + off, ldb: C, beta: 0, dP + r0 * T, ldc: T)
+                    // dS = P * (dP - <dP, P>_row), scaled; zero above the diagonal
+                    for t in r0..<keys {
+                        softmaxCausalRowBackward(dP + t * T, P + t * T, length: t + 1, width: keys, scale: scale)
+                    }
+                    // dQ[r0 ...] += dS[r0 ..., ..< keys] K[..< keys]  (rows, hs)
+                    BLAS.sgemm(
+                        transA: false, transB: false, M: rows, N: hs, K: keys, alpha: 1, dP + r0 * T, lda: T, k + off, ldb: C,
+                        beta: beta, dq + off + r0 * C, ldc: C)
+                }
+                for (j0, width) in blocks {
+                    // dK[j0 ..< j0+width] += dS[j0 ..< T, j0 ..< j0+width]^T Q[j0 ..< T]  (width, hs)
+                    BLAS.sgemm(
+                        transA: true, transB: false, M: width, N: hs, K: T - j0, alpha: 1, dP + j0 * T + j0, lda: T,
+                        q + off + j0 * C, ldb: C, beta: beta, dk + off + j0 * C, ldc: C)
+                }
             }
         }
     }

@@ -13,16 +13,17 @@ public func matmulForward(
 /// Backward of `matmulForward`, accumulating:
 /// dinp (N, IC) += dout (N, OC) @ weight (OC, IC); dweight (OC, IC) += dout^T @ inp.
 /// A nil `dinp` or `dweight` skips that product (a frozen weight gets no weight gradient;
-/// the first layer's input needs no gradient when nothing below it trains).
+/// the first layer's input needs no gradient when nothing below it trains). `overwrite` writes
+/// dinp instead of adding to it (its first writer in a backward: no zeroing pass before).
 public func matmulBackward(
     _ dinp: UnsafeMutablePointer<Float>?, _ dweight: UnsafeMutablePointer<Float>?,
     _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
-    N: Int, IC: Int, OC: Int
+    N: Int, IC: Int, OC: Int, overwrite: Bool = false
 ) {
     if let dinp {
         BLAS.sgemm(
             transA: false, transB: false, M: N, N: IC, K: OC, alpha: 1, dout, lda: OC, weight, ldb: IC,
-            beta: 1, dinp, ldc: IC)
+            beta: overwrite ? 0 : 1, dinp, ldc: IC)
     }
     if let dweight {
         BLAS.sgemm(

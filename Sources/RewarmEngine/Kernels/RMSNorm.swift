@@ -38,10 +38,11 @@ public func rmsnormForward(
 /// dweight += sum_n dout * xhat;  dinp += r * (dout * w - xhat * mean(dout * w * xhat)).
 /// A nil `dweight` skips the weight gradient (frozen norm). dinp is split by rows, dweight by
 /// columns (each column sums its N rows in order), so the result is the same on any thread count.
+/// `overwrite` writes dinp instead of adding (no zeroing pass before).
 public func rmsnormBackward(
     _ dinp: UnsafeMutablePointer<Float>, _ dweight: UnsafeMutablePointer<Float>?,
     _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
-    _ rstd: UnsafePointer<Float>, N: Int, C: Int
+    _ rstd: UnsafePointer<Float>, N: Int, C: Int, overwrite: Bool = false
 ) {
     let vectorEnd = C & ~7
     Parallel.chunks(N, minChunk: Parallel.minRows(width: C)) { _, rows in
@@ -61,10 +62,10 @@ public func rmsnormBackward(
             let k = dot * r * r / Float(C)
             i = 0
             while i < vectorEnd {
-                dx.store8(dx.load8(i) + r * (g.load8(i) * weight.load8(i) - x.load8(i) * k), i)
+                dx.store8((overwrite ? .zero : dx.load8(i)) + r * (g.load8(i) * weight.load8(i) - x.load8(i) * k), i)
                 i += 8
             }
-            for j in vectorEnd..<C { dx[j] += r * (g[j] * weight[j] - x[j] * k) }
+            for j in vectorEnd..<C { dx[j] = (overwrite ? 0 : dx[j]) + r * (g[j] * weight[j] - x[j] * k) }
         }
     }
     guard let dweight else { return }

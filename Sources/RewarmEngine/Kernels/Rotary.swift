@@ -67,9 +67,10 @@ public func rotaryForward(
 
 /// Backward of `rotaryForward` (the transpose rotation), accumulating into dinp:
 /// dinp[i] += dout[i] cos + dout[i+half] sin;  dinp[i+half] += dout[i+half] cos - dout[i] sin.
+/// `overwrite` writes dinp instead of adding (no zeroing pass before).
 public func rotaryBackward(
     _ dinp: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>,
-    cos: UnsafePointer<Float>, sin: UnsafePointer<Float>, B: Int, T: Int, NH: Int, hs: Int
+    cos: UnsafePointer<Float>, sin: UnsafePointer<Float>, B: Int, T: Int, NH: Int, hs: Int, overwrite: Bool = false
 ) {
     let half = hs / 2
     let vectorEnd = half & ~7
@@ -86,14 +87,14 @@ public func rotaryBackward(
                 var i = 0
                 while i < vectorEnd {
                     let g1 = g.load8(i), g2 = g.load8(i + half), ci = c.load8(i), si = s.load8(i)
-                    dx.store8(dx.load8(i) + (g1 * ci + g2 * si), i)
-                    dx.store8(dx.load8(i + half) + (g2 * ci - g1 * si), i + half)
+                    dx.store8((overwrite ? .zero : dx.load8(i)) + (g1 * ci + g2 * si), i)
+                    dx.store8((overwrite ? .zero : dx.load8(i + half)) + (g2 * ci - g1 * si), i + half)
                     i += 8
                 }
                 for i in vectorEnd..<half {
                     let g1 = g[i], g2 = g[i + half]
-                    dx[i] += g1 * c[i] + g2 * s[i]
-                    dx[i + half] += g2 * c[i] - g1 * s[i]
+                    dx[i] = (overwrite ? 0 : dx[i]) + (g1 * c[i] + g2 * s[i])
+                    dx[i + half] = (overwrite ? 0 : dx[i + half]) + (g2 * c[i] - g1 * s[i])
                 }
             }
         }

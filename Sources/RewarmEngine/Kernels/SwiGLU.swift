@@ -26,23 +26,24 @@ private func swiglu8(_ g: Float8, _ u: Float8) -> Float8 {
 
 /// Backward of `swigluForward`, accumulating, with s = sigmoid(g):
 /// dgate += dout * up * s * (1 + g * (1 - s));  dup += dout * g * s.
+/// `overwrite` writes dgate and dup instead of adding (no zeroing pass before).
 public func swigluBackward(
     _ dgate: UnsafeMutablePointer<Float>, _ dup: UnsafeMutablePointer<Float>,
     _ dout: UnsafePointer<Float>, _ gate: UnsafePointer<Float>, _ up: UnsafePointer<Float>,
-    count: Int
+    count: Int, overwrite: Bool = false
 ) {
     Parallel.chunks(count, minChunk: 8_192) { _, range in
         var i = range.lowerBound
         while i + 8 <= range.upperBound {
             let (dg, du) = swigluGradients8(dout.load8(i), gate.load8(i), up.load8(i))
-            dgate.store8(dgate.load8(i) + dg, i)
-            dup.store8(dup.load8(i) + du, i)
+            dgate.store8(overwrite ? dg : dgate.load8(i) + dg, i)
+            dup.store8(overwrite ? du : dup.load8(i) + du, i)
             i += 8
         }
         while i < range.upperBound {
             let (dg, du) = swigluGradients8(Float8(repeating: dout[i]), Float8(repeating: gate[i]), Float8(repeating: up[i]))
-            dgate[i] += dg[0]
-            dup[i] += du[0]
+            dgate[i] = overwrite ? dg[0] : dgate[i] + dg[0]
+            dup[i] = overwrite ? du[0] : dup[i] + du[0]
             i += 1
         }
     }

@@ -180,41 +180,30 @@ public final class LlamaModel: @unchecked Sendable {
         let c = config
         let N = B * T, C = c.hiddenSize, F = c.intermediateSize, V = c.vocabSize, NH = c.numAttentionHeads
         let L = c.numHiddenLayers
+        // Scratch gradients are written (`overwrite`) by the first op that produces them and
+        // added to by the rest, so no buffer is zeroed first.
         crossEntropyBackward(a.logits, a.logits, targets, scale: lossScale, N: N, V: V, overwrite: true)
-        a.dln.update(repeating: 0, count: N * C)
-        matmulBackward(a.dln, gradient(WeightNames.lmHead), a.logits, a.lnf, weights.pointer(WeightNames.lmHead), N: N, IC: C, OC: V)
-        a.dres.update(repeating: 0, count: N * C)
-        rmsnormBackward(a.dres, gradient(WeightNames.finalNorm), a.dln, a.residual[L], weights.pointer(WeightNames.finalNorm), a.lnfRstd, N: N, C: C)
+        matmulBackward(a.dln, gradient(WeightNames.lmHead), a.logits, a.lnf, weights.pointer(WeightNames.lmHead), N: N, IC: C, OC: V, overwrite: true)
+        rmsnormBackward(a.dres, gradient(WeightNames.finalNorm), a.dln, a.residual[L], weights.pointer(WeightNames.finalNorm), a.lnfRstd, N: N, C: C, overwrite: true)
         rotary.cos.withUnsafeBufferPointer { cosBuf in
             rotary.sin.withUnsafeBufferPointer { sinBuf in
                 for l in stride(from: L - 1, through: lowestTrainableLayer, by: -1) {
                     let la = a.layers[l]
                     // MLP: dres holds d(out); out = resAtt + h Wd^T
-                    a.dh.update(repeating: 0, count: N * F)
                     linearBackward("down_proj", layer: l, a.dh, a.dres, la.h, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow)
-                    a.dgate.update(repeating: 0, count: N * F)
-                    a.dup.update(repeating: 0, count: N * F)
-                    swigluBackward(a.dgate, a.dup, a.dh, la.gate, la.up, count: N * F)
-                    a.dln.update(repeating: 0, count: N * C)
+                    swigluBackward(a.dgate, a.dup, a.dh, la.gate, la.up, count: N * F, overwrite: true)
                     linearBackward("gate_proj", layer: l, a.dln, a.dgate, la.ln2, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow)
-                    linearBackward("up_proj", layer: l, a.dln, a.dup, la.ln2, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow)
+                    linearBackward("up_proj", layer: l, a.dln, a.dup, la.ln2, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow, accumulate: true)
                     let wPost = WeightNames.postAttentionNorm(layer: l)
                     rmsnormBackward(a.dres, gradient(wPost), a.dln, la.resAtt, weights.pointer(wPost), la.ln2Rstd, N: N, C: C)
                     // Attention: dres now holds d(resAtt); resAtt = x + atty Wo^T
-                    a.datty.update(repeating: 0, count: N * C)
                     linearBackward("o_proj", layer: l, a.datty, a.dres, la.atty, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow)
-                    a.dq.update(repeating: 0, count: N * C)
-                    a.dk.update(repeating: 0, count: N * C)
-                    a.dv.update(repeating: 0, count: N * C)
-                    attentionBackward(a.dq, a.dk, a.dv, scratch: a.dP, scratchMatrices: a.workers, a.datty, la.att, la.q, la.k, la.v, B: B, T: T, C: C, NH: NH)
-                    a.dqPre.update(repeating: 0, count: N * C)
-                    a.dkPre.update(repeating: 0, count: N * C)
-                    rotaryBackward(a.dqPre, a.dq, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!, B: B, T: T, NH: NH, hs: c.headDim)
-                    rotaryBackward(a.dkPre, a.dk, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!, B: B, T: T, NH: NH, hs: c.headDim)
-                    a.dln.update(repeating: 0, count: N * C)
+                    attentionBackward(a.dq, a.dk, a.dv, scratch: a.dP, scratchMatrices: a.workers, a.datty, la.att, la.q, la.k, la.v, B: B, T: T, C: C, NH: NH, overwrite: true)
+                    rotaryBackward(a.dqPre, a.dq, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!, B: B, T: T, NH: NH, hs: c.headDim, overwrite: true)
+                    rotaryBackward(a.dkPre, a.dk, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!, B: B, T: T, NH: NH, hs: c.headDim, overwrite: true)
                     linearBackward("q_proj", layer: l, a.dln, a.dqPre, la.ln1, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow)
-                    linearBackward("k_proj", layer: l, a.dln, a.dkPre, la.ln1, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow)
-                    linearBackward("v_proj", layer: l, a.dln, a.dv, la.ln1, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow)
+                    linearBackward("k_proj", layer: l, a.dln, a.dkPre, la.ln1, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow, accumulate: true)
+                    linearBackward("v_proj", layer: l, a.dln, a.dv, la.ln1, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow, accumulate: true)
                     let wIn = WeightNames.inputNorm(layer: l)
                     rmsnormBackward(a.dres, gradient(wIn), a.dln, a.residual[l], weights.pointer(wIn), la.ln1Rstd, N: N, C: C)
                     // dres now holds d(x) = d(residual[l])
@@ -245,20 +234,22 @@ public final class LlamaModel: @unchecked Sendable {
                     scale: lora.scale, N: N, IC: IC, OC: OC, r: lora.rank)
     }
 
+    /// Backward of `linearForward`: weight (and adapter) gradients accumulate; `dinp` is written
+    /// (the first of the module's readers to write it) unless `accumulate`.
     private func linearBackward(
         _ m: String, layer l: Int, _ dinp: UnsafeMutablePointer<Float>, _ dout: UnsafeMutablePointer<Float>,
         _ inp: UnsafeMutablePointer<Float>, N: Int, acts a: Activations, layerActs la: LayerActivations, dropoutKey: UInt64?,
-        firstRow: Int
+        firstRow: Int, accumulate: Bool = false
     ) {
         let (IC, OC) = WeightNames.linearShape(m, config)
         let name = WeightNames.linear(m, layer: l)
-        matmulBackward(dinp, gradient(name), dout, inp, linearWeight(name), N: N, IC: IC, OC: OC)
+        matmulBackward(dinp, gradient(name), dout, inp, linearWeight(name), N: N, IC: IC, OC: OC, overwrite: !accumulate)
         guard let lora = fineTuning.lora, let t = la.loraT[m], let adapters else { return }
         let nameA = WeightNames.loraA(m, layer: l), nameB = WeightNames.loraB(m, layer: l)
         if let xd = la.loraX[m] {
-            a.loraDx.update(repeating: 0, count: N * IC)
             loraBackward(a.loraDx, gradients.pointer(nameA), gradients.pointer(nameB), scratch: a.loraDt, dout, t, xd,
-                         adapters.pointer(nameA), adapters.pointer(nameB), scale: lora.scale, N: N, IC: IC, OC: OC, r: lora.rank)
+                         adapters.pointer(nameA), adapters.pointer(nameB), scale: lora.scale, N: N, IC: IC, OC: OC, r: lora.rank,
+                         overwrite: true)
             LoRADropout.backward(dinp, a.loraDx, count: N * IC, p: lora.dropout, key: dropoutKey.map { LoRADropout.key($0, layer: l, module: m) },
                                  firstIndex: firstRow * IC)
         } else {

@@ -4,10 +4,12 @@ import RewarmEngine
 /// Seeded q, k, v and G (B, T, C), NH heads of hs = C / NH channels.
 private struct AttentionCase {
     let B: Int, T: Int, C: Int, NH: Int
+    /// Causal query blocks of the kernels (2 on T = 5: blocks of 2, 2 and 1 queries).
+    var blockSize: Int
     var q: [Float], k: [Float], v: [Float], dout: [Float]
 
-    init(seed: UInt64, B: Int = 2, T: Int = 5, C: Int = 8, NH: Int = 2) {
-        (self.B, self.T, self.C, self.NH) = (B, T, C, NH)
+    init(seed: UInt64, B: Int = 2, T: Int = 5, C: Int = 8, NH: Int = 2, blockSize: Int = attentionBlockSize) {
+        (self.B, self.T, self.C, self.NH, self.blockSize) = (B, T, C, NH, blockSize)
         var rng = SplitMix64(seed: seed)
         q = rng.floats(B * T * C, -1.5, 1.5)
         k = rng.floats(B * T * C, -1.5, 1.5)
@@ -19,7 +21,7 @@ private struct AttentionCase {
         let out = TestBuffer(repeating: Float(0), count: B * T * C)
         let att = TestBuffer(repeating: Float(0), count: B * NH * T * T)
         let qb = TestBuffer(q), kb = TestBuffer(k), vb = TestBuffer(v)
-        attentionForward(out.pointer, att.pointer, qb.pointer, kb.pointer, vb.pointer, B: B, T: T, C: C, NH: NH)
+        attentionForward(out.pointer, att.pointer, qb.pointer, kb.pointer, vb.pointer, B: B, T: T, C: C, NH: NH, blockSize: blockSize)
         return (out.array, att.array)
     }
 
@@ -36,7 +38,7 @@ private struct AttentionCase {
         for _ in 0..<calls {
             attentionBackward(
                 dq.pointer, dk.pointer, dv.pointer, scratch: scratch.pointer, g.pointer, att.pointer,
-                qb.pointer, kb.pointer, vb.pointer, B: B, T: T, C: C, NH: NH)
+                qb.pointer, kb.pointer, vb.pointer, B: B, T: T, C: C, NH: NH, blockSize: blockSize)
         }
         return (dq.array, dk.array, dv.array)
     }
@@ -53,9 +55,10 @@ private struct AttentionCase {
 
 @Suite("Attention kernel")
 struct AttentionKernelTests {
-    @Test("attention forward equals the naive Double reference, probabilities included")
-    func forwardMatchesReference() {
-        let c = AttentionCase(seed: 61)
+    @Test("attention forward equals the naive Double reference, probabilities included, in one causal block or in blocks of 2",
+          arguments: [attentionBlockSize, 2])
+    func forwardMatchesReference(blockSize: Int) {
+        let c = AttentionCase(seed: 61, blockSize: blockSize)
         let fast = c.forward()
         let q = widened(c.q), k = widened(c.k), v = widened(c.v)
         expectClose(fast.out, c.reference(q: q, k: k, v: v), "out")
@@ -68,9 +71,10 @@ struct AttentionKernelTests {
         expectClose(c.forward().out, c.reference(q: widened(c.q), k: widened(c.k), v: widened(c.v)), "out")
     }
 
-    @Test("attention backward equals central finite differences of sum(G * out) for q, k and v")
-    func backwardMatchesFiniteDifferences() {
-        let c = AttentionCase(seed: 63)
+    @Test("attention backward equals central finite differences of sum(G * out) for q, k and v, in one causal block or in blocks of 2",
+          arguments: [attentionBlockSize, 2])
+    func backwardMatchesFiniteDifferences(blockSize: Int) {
+        let c = AttentionCase(seed: 63, blockSize: blockSize)
         let q = widened(c.q), k = widened(c.k), v = widened(c.v), G = widened(c.dout)
         let numericDq = numericGradient(at: q) { dot(G, c.reference(q: $0, k: k, v: v)) }
         let numericDk = numericGradient(at: k) { dot(G, c.reference(q: q, k: $0, v: v)) }
@@ -81,9 +85,9 @@ struct AttentionKernelTests {
         expectCloseRelativeToMax(fast.dv, numericDv, "dv")
     }
 
-    @Test("attention backward adds into dq, dk, dv: two calls on R give R + 2 * one call")
-    func backwardAccumulates() {
-        let c = AttentionCase(seed: 64)
+    @Test("attention backward adds into dq, dk, dv: two calls on R give R + 2 * one call", arguments: [attentionBlockSize, 2])
+    func backwardAccumulates(blockSize: Int) {
+        let c = AttentionCase(seed: 64, blockSize: blockSize)
         var rng = SplitMix64(seed: 644)
         let n = c.B * c.T * c.C
         let R = (dq: rng.floats(n), dk: rng.floats(n), dv: rng.floats(n))
@@ -94,9 +98,9 @@ struct AttentionKernelTests {
         expectClose(twice.dv, plus(R.dv, scaled(widened(once.dv), by: 2)), "dv")
     }
 
-    @Test("attention probability rows sum to 1 and are exactly 0 above the diagonal")
-    func probabilitiesAreCausalDistributions() {
-        let c = AttentionCase(seed: 65)
+    @Test("attention probability rows sum to 1 and are exactly 0 above the diagonal", arguments: [attentionBlockSize, 2])
+    func probabilitiesAreCausalDistributions(blockSize: Int) {
+        let c = AttentionCase(seed: 65, blockSize: blockSize)
         let att = c.forward().att
         var sums = [Double]()
         for row in 0..<(c.B * c.NH * c.T) {
@@ -128,9 +132,9 @@ struct AttentionKernelTests {
         #expect(future.contains { after[$0] != before[$0] }, "the perturbation must reach later positions")
     }
 
-    @Test("attention backward sends no gradient to positions after the last one with an upstream gradient")
-    func backwardIsCausal() {
-        let c = AttentionCase(seed: 67)
+    @Test("attention backward sends no gradient to positions after the last one with an upstream gradient", arguments: [attentionBlockSize, 2])
+    func backwardIsCausal(blockSize: Int) {
+        let c = AttentionCase(seed: 67, blockSize: blockSize)
         let t0 = 2
         let future = Set((0..<c.B).flatMap { c.indices(b: $0, positions: (t0 + 1)..<c.T) })
         let upstream = c.dout.indices.map { future.contains($0) ? 0 : c.dout[$0] }
@@ -147,5 +151,19 @@ struct AttentionKernelTests {
         let fast = c.forward()
         #expect(fast.att.allSatisfy { $0 == 1 })
         expectClose(fast.out, c.v, rel: 1e-6, abs: 0, "out")
+    }
+
+    @Test("attention over 150 positions in causal blocks of 64 (the last one short) gives the outputs and gradients of one block")
+    func blocksMatchOneBlock() {
+        var blocked = AttentionCase(seed: 69, B: 1, T: 150, C: 8, NH: 2, blockSize: 64)
+        var whole = blocked
+        whole.blockSize = 150
+        expectClose(blocked.forward().out, widened(whole.forward().out), rel: 1e-5, abs: 1e-6, "out")
+        let g1 = blocked.backward(), g2 = whole.backward()
+        expectClose(g1.dq, widened(g2.dq), rel: 1e-4, abs: 1e-6, "dq")
+        expectClose(g1.dk, widened(g2.dk), rel: 1e-4, abs: 1e-6, "dk")
+        expectClose(g1.dv, widened(g2.dv), rel: 1e-4, abs: 1e-6, "dv")
+        blocked.blockSize = 7
+        expectClose(blocked.forward().out, widened(whole.forward().out), rel: 1e-5, abs: 1e-6, "out, blocks of 7")
     }
 }
