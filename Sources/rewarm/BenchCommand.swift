@@ -24,12 +24,15 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON line (the default output).") var json = false
     @Flag(name: .customLong("no-mfu"), help: "Skip the sgemm measurement on the model's shapes (no mfu key).")
     var noMfu = false
+    @Flag(help: "Add sgemm_shapes: the measured rate of every product shape of a step (with the mfu measurement).")
+    var shapes = false
 
     func validate() throws {
         guard TrainingBenchmark.Mode(rawValue: mode) != nil else { throw ValidationError("--mode must be full, lora or qlora, got '\(mode)'") }
         guard dim > 0, layers > 0, heads > 0, context > 1, batch > 0, threads > 0, steps > 0 else {
             throw ValidationError("--dim, --layers, --heads, --batch, --threads, --steps must be positive and --context > 1")
         }
+        guard !(shapes && noMfu) else { throw ValidationError("--shapes needs the sgemm measurement that --no-mfu skips") }
         guard dim % heads == 0, (dim / heads) % 2 == 0 else {
             throw ValidationError("--heads \(heads) must divide --dim \(dim) into an even head size")
         }
@@ -61,6 +64,12 @@ struct BenchCommand: ParsableCommand {
         if let rate = r.sgemmGFLOPSModelShapes, let mfu = r.mfu {
             object["sgemm_gflops_model_shapes"] = round2(rate)
             object["mfu"] = round4(mfu)
+            if shapes {
+                object["sgemm_shapes"] = r.sgemmShapes.map {
+                    ["shape": $0.shape, "calls_per_step": $0.callsPerStep, "gflops": round2($0.gflops),
+                     "flop_share": round4($0.flopShare)] as [String: Any]
+                }
+            }
         }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))

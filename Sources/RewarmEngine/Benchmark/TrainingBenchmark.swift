@@ -41,6 +41,8 @@ public struct TrainingBenchmark: Sendable {
         /// sgemm GFLOP/s on this model's own product shapes (`ModelShapeGEMM`), measured in this
         /// process after the timed steps with the same threads; nil when `measureModelShapes` is off.
         public var sgemmGFLOPSModelShapes: Double?
+        /// The rate of each of those shapes, largest FLOP share first (empty without the measurement).
+        public var sgemmShapes: [ModelShapeGEMM.ShapeRate] = []
         /// Model FLOP utilisation: `estimatedGFLOPS / sgemmGFLOPSModelShapes`.
         public var mfu: Double? { sgemmGFLOPSModelShapes.map { estimatedGFLOPS / $0 } }
         /// What the run needs, in MiB: parameters, gradients, AdamW moments, activations.
@@ -118,13 +120,13 @@ public struct TrainingBenchmark: Sendable {
         let (flops, formula) = TrainingBenchmark.flopsPerToken(model: modelConfig, T: T, mode: mode, loraParameters: loraParams)
         let memory = TrainingMemory(model: m)
         let peak = PeakMemory.megabytes()
-        let sgemm = measureModelShapes
-            ? ModelShapeGEMM(model: modelConfig, B: B, T: T, fineTuning: fineTuning).measure().gflops : nil
+        let shapes = measureModelShapes
+            ? ModelShapeGEMM(model: modelConfig, B: B, T: T, fineTuning: fineTuning, workers: BLAS.threads).measure() : nil
         return Result(
             parameters: m.parameterCount, trainableParameters: m.trainableParameterCount, secondsPerStep: median,
             timedSteps: times.count, tokensPerSecond: tps, flopsPerToken: flops, flopsFormula: formula,
             estimatedGFLOPS: flops * tps / 1e9, firstLoss: losses.first ?? .nan, lastLoss: losses.last ?? .nan,
-            sgemmGFLOPSModelShapes: sgemm, memory: memory, peakRSSMegabytes: peak,
+            sgemmGFLOPSModelShapes: shapes?.gflops, sgemmShapes: shapes?.perShape ?? [], memory: memory, peakRSSMegabytes: peak,
             baseWeightBytes: 4 * m.weights.count + (m.quantizedBase?.byteCount ?? 0))
     }
 }
