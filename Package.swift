@@ -1,5 +1,26 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+/// The engine's loops are compiled for AVX2 and FMA (`-target-cpu haswell`: 8-lane vectors in
+/// one instruction instead of two SSE halves, about 5% faster training) when the building
+/// machine is an x86-64 Linux host that has them; `REWARM_PORTABLE=1` at build time turns this
+/// off for a binary that runs on any x86-64 CPU. A binary built with it refuses to start, with
+/// one line saying why, on a CPU without AVX2 or FMA (`TargetCPU`).
+let engineTargetsAVX2: Bool = {
+    #if arch(x86_64) && os(Linux)
+    if ProcessInfo.processInfo.environment["REWARM_PORTABLE"] == "1" { return false }
+    guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
+    let set = Set(flags.split(separator: " "))
+    return set.contains("avx2") && set.contains("fma")
+    #else
+    return false
+    #endif
+}()
+
+let engineSettings: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+    + (engineTargetsAVX2 ? [.unsafeFlags(["-target-cpu", "haswell"]), .define("REWARM_AVX2")] : [])
 
 let package = Package(
     name: "Rewarm",
@@ -27,7 +48,7 @@ let package = Package(
         .target(
             name: "RewarmEngine",
             dependencies: ["COpenBLAS", .product(name: "Yams", package: "Yams")],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            swiftSettings: engineSettings
         ),
         // MARK: Lab: sweeps, store, analysis, reports (imports the engine, never the reverse).
         .target(

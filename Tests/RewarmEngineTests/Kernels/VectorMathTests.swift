@@ -34,3 +34,22 @@ struct VectorMathTests {
         }
     }
 }
+
+/// `TargetCPU` reads the CPU flags the build needs from a cpuinfo file.
+@Suite("Target CPU check")
+struct TargetCPUTests {
+    @Test("a CPU whose flags lack a feature this build needs is reported; one that has them is not")
+    func missingFeatures() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rewarm-cpuinfo-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let old = dir.appendingPathComponent("old").path, new = dir.appendingPathComponent("new").path
+        try "processor\t: 0\nflags\t\t: fpu sse sse2 avx\n".write(toFile: old, atomically: true, encoding: .utf8)
+        try "processor\t: 0\nflags\t\t: fpu sse sse2 avx avx2 fma\n".write(toFile: new, atomically: true, encoding: .utf8)
+        #expect(TargetCPU.missingFeatures(cpuinfo: old) == TargetCPU.requiredFeatures)
+        #expect(TargetCPU.missingFeatures(cpuinfo: new).isEmpty)
+        #expect(TargetCPU.missingFeatures(cpuinfo: dir.appendingPathComponent("absent").path).isEmpty)
+        // This machine runs the tests, so it has what the build needs.
+        #expect(TargetCPU.missingFeatures().isEmpty)
+    }
+}

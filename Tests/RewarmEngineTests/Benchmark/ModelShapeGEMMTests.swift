@@ -1,0 +1,66 @@
+import Testing
+@testable import RewarmEngine
+
+/// The shapes `ModelShapeGEMM` measures must be the products a step makes: their FLOPs are
+/// checked against a count derived independently of the engine's block layout.
+@Suite("Model-shape sgemm accounting")
+struct ModelShapeGEMMTests {
+    static let config = ModelConfig(
+        vocabSize: 256, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4, intermediateSize: 40,
+        maxPositionEmbeddings: 200)
+
+    /// Query-key pairs the causal blocks compute per (sequence, head): query t sees the keys
+    /// up to the end of its block of 64.
+    func computedPairs(T: Int) -> Int {
+        (0..<T).reduce(0) { $0 + min(T, ($1 / 64 + 1) * 64) }
+    }
+
+    @Test("a full step's products hold 6 FLOPs per linear weight per token plus 6 causal-block attention products, on 1 or 2 workers")
+    func fullStepFlops() {
+        let c = Self.config
+        let B = 4, T = 150
+        let C = c.hiddenSize, F = c.intermediateSize, L = c.numHiddenLayers, NH = c.numAttentionHeads
+        let linearWeights = L * (4 * C * C + 3 * C * F) + C * c.vocabSize
+        let linear = 6.0 * Double(B * T * linearWeights)
+        let attention = Double(L * B * NH) * 6 * 2 * Double(C / NH) * Double(computedPairs(T: T))
+        let one = ModelShapeGEMM(model: c, B: B, T: T, fineTuning: .full)
+        #expect(abs(one.flopsPerStep - (linear + attention)) <= 1e-9 * one.flopsPerStep)
+        #expect(computedPairs(T: T) < T * T, "the blocks skip part of the masked square")
+        let two = ModelShapeGEMM(model: c, B: B, T: T, fineTuning: .full, workers: 2)
+        #expect(two.workers == 2)
+        #expect(two.flopsPerStep == one.flopsPerStep)
+        #expect(ModelShapeGEMM(model: c, B: 1, T: T, fineTuning: .full, workers: 2).workers == 1)
+    }
+
+    @Test("a LoRA step has no weight-gradient products for the frozen base: 4 FLOPs per base weight per token")
+    func loraStepFlops() {
+        let c = Self.config
+        let B = 2, T = 64, r = 4
+        let lora = LoRASettings(rank: r, alpha: 8, targets: ["q_proj", "v_proj"])
+        let C = c.hiddenSize, F = c.intermediateSize, L = c.numHiddenLayers, NH = c.numAttentionHeads
+        let base = 4.0 * Double(B * T * (L * (4 * C * C + 3 * C * F) + C * c.vocabSize))
+        // per target (IC = OC = C): forward 2 products, backward 4, each 2 N r C FLOPs
+        let adapters = Double(L * 2) * 6 * 2 * Double(B * T * r * C)
+        let attention = Double(L * B * NH) * 6 * 2 * Double(C / NH) * Double(computedPairs(T: T))
+        let shapes = ModelShapeGEMM(model: c, B: B, T: T, fineTuning: .lora(lora))
+        #expect(abs(shapes.flopsPerStep - (base + adapters + attention)) <= 1e-9 * shapes.flopsPerStep)
+    }
+
+    @Test("the bench's memory estimate counts the gradients and activations of every data-parallel worker")
+    func memoryCountsWorkers() {
+        let m = LlamaModel(config: Self.config, fineTuning: .full)
+        m.initializeWeights(seed: 1, std: 0.05)
+        let B = 4, T = 16
+        let (inputs, targets) = TinyModels.tokens(B: B, T: T, seed: 2)
+        let single = TrainingMemory(model: m)
+        _ = Parallel.withThreads(2) {
+            m.forwardBackward(inputs: inputs, targets: targets, B: B, T: T, lossScale: 1 / Float(B * T))
+        }
+        let split = TrainingMemory(model: m)
+        let mib = 4.0 / 1_048_576
+        #expect(single.gradients == Double(m.trainableParameterCount) * mib)
+        #expect(split.gradients == 2 * Double(m.trainableParameterCount) * mib)
+        #expect(split.activations == Double(m.activationFloatCount + m.replicas[0].activationFloatCount) * mib)
+        #expect(split.activations > 0)
+    }
+}
