@@ -60,6 +60,14 @@ def median_of(rows, key):
     return statistics.median(values) if values else None
 
 
+def with_range(rows, key, digits=0):
+    """The median of `key` over `rows`, followed by (min-max) when there are several."""
+    values = [float(r[key]) for r in rows if isinstance(r.get(key), (int, float))]
+    if len(values) < 2:
+        return fmt(statistics.median(values) if values else None, digits)
+    return "%s (%s-%s)" % (fmt(statistics.median(values), digits), fmt(min(values), digits), fmt(max(values), digits))
+
+
 def fmt(x, digits=0):
     if x is None:
         return "-"
@@ -107,6 +115,7 @@ def render(results, failures, shape_names, date, cpu, coretype, extra_notes=(), 
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     notes = []
+    runs = 0
     for key in sorted(cells, key=sort_key):
         shape, mode, threads = key
         cell = cells[key]
@@ -127,6 +136,11 @@ def render(results, failures, shape_names, date, cpu, coretype, extra_notes=(), 
         ratio = "%.2f" % (rewarm_tps / torch_tps) if torch_tps and rewarm_tps else "-"
         torch_tps_text = shown("pytorch", torch_tps, 0)
         rewarm_tps_text = shown("rewarm", rewarm_tps, 0)
+        if torch_tps_text != "FAILED":
+            torch_tps_text = with_range(cell["pytorch"], "tokens_per_s")
+        if rewarm_tps_text != "FAILED":
+            rewarm_tps_text = with_range(cell["rewarm"], "tokens_per_s")
+        runs = max(runs, len(cell["pytorch"]), len(cell["rewarm"]))
         sgemm = median_of(cell["rewarm"], "sgemm_gflops_model_shapes")
         mfu = median_of(cell["rewarm"], "mfu")
         peak = median_of(cell["rewarm"], "peak_rss_mb")
@@ -137,6 +151,9 @@ def render(results, failures, shape_names, date, cpu, coretype, extra_notes=(), 
             "FAILED" if torch_tps_text == "FAILED" else fmt(torch_gf, 1),
             "FAILED" if rewarm_tps_text == "FAILED" else fmt(rewarm_gf, 1),
             fmt(sgemm, 1), fmt(mfu, 2), memory, blas_label(cell["rewarm"])))
+    if runs > 1:
+        lines.insert(3, "runs per engine and cell: up to %d, alternating; tokens/s: median (min-max); "
+                        "ratio, GFLOP/s, mfu and memory: of the medians" % runs)
     if jobs:
         lines += ["", "| shape D/L/H/T/B | mode | Rewarm tokens/s, 1 run alone | 2 runs side by side (sum) | jobs-2 ratio |",
                   "|---|---|---:|---:|---:|"]
