@@ -65,8 +65,10 @@ extension SlurmClusterTests {
         func timeLimitResumes() async throws {
             let folder = try SweepFolder()
             defer { folder.remove() }
-            // One trial long enough to outlive a one-minute limit (Slurm checks limits every 30 s)
-            let maxSteps = 24000, evalSteps = 4000
+            // One trial long enough to outlive a one-minute limit (Slurm checks limits every 30 s):
+            // about 150 s of training at this machine's measured speed for the spec's shape
+            let evalSteps = try await Self.stepsInSeconds(25)
+            let maxSteps = 6 * evalSteps
             let spec = try folder.write("limit.yaml", SlurmSpecs.single("limit", maxSteps: maxSteps, evalSteps: evalSteps))
             let slurm = ["--executor", "slurm", "--poll-seconds", "0.5"]
             // When it runs with --time 1 (minute)
@@ -91,6 +93,19 @@ extension SlurmClusterTests {
             #expect(second.exitCode == 0, "stderr: \(second.stderr)")
             #expect(RunFolder.startSteps(dir) == [0] + stops, "\(RunFolder.logLines(dir))")
             try expectCompletedOnce(folder, sweep: "limit", trials: 1, evaluations: evaluationSteps(maxSteps: maxSteps, evalSteps: evalSteps))
+        }
+
+        /// Training steps of `SweepSpecs`' shape (tiny, 4 x 16 tokens) this machine makes in
+        /// `seconds` on one thread, by `rewarm bench` (rounded to 100, at least 1000).
+        static func stepsInSeconds(_ seconds: Double) async throws -> Int {
+            let dir = FileManager.default.temporaryDirectory
+            let bench = try await RewarmCommand.run(
+                ["bench", "--dim", "32", "--layers", "2", "--heads", "2", "--context", "16", "--batch", "4",
+                 "--steps", "300", "--warmup", "20", "--no-mfu"], in: dir)
+            let line = try #require(bench.stdout.split(separator: "\n").last(where: { $0.hasPrefix("{") }), "bench printed: \(bench.stdout) \(bench.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let tokensPerSecond = try #require(object["tokens_per_s"] as? Double)
+            return max(1000, Int(seconds * tokensPerSecond / 64 / 100) * 100)
         }
     }
 }
