@@ -46,7 +46,7 @@ extension RunConfig {
         .int("save_steps", \.saveSteps, .atLeast(0), "Save every N steps, keeping the latest for resume (0 = only at the end)."),
         .numberList("save_at", \.saveAt, .openClosed(0, 1), "Fractions of max_steps whose checkpoints are kept."),
         .int("seed", \.seed, .atLeast(0), "Seed of initialisation, data order and dropout."),
-        .int("threads", \.threads, .atLeast(1), "BLAS threads."),
+        .int("threads", \.threads, .atLeast(1), "Worker threads: each batch is split across them, one OpenBLAS thread each."),
         // Fine-tuning
         .choice("finetuning_type", \.finetuningType, "Which weights train: full, freeze (last layers), lora, qlora."),
         .int("freeze_trainable_layers", \.freezeTrainableLayers, .atLeast(1), appliesTo: [.freeze], "Trainable last layers with freeze."),
