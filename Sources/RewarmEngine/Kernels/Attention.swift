@@ -17,6 +17,7 @@ public func attentionForward(
 ) {
     let hs = C / NH
     let scale = 1 / Float(hs).squareRoot()
+    let blocks = causalBlocks(T: T, blockSize: blockSize)
     // (batch, head) pairs are independent: split them across the workers, one BLAS thread each.
     BLAS.singleThreadedIf(Parallel.threads > 1 && B * NH > 1) {
         Parallel.chunks(B * NH) { _, pairs in
@@ -24,7 +25,7 @@ public func attentionForward(
                 let b = pair / NH, h = pair % NH
                 let off = b * T * C + h * hs
                 let P = att + pair * T * T
-                for (r0, rows) in causalBlocks(T: T, blockSize: blockSize) {
+                for (r0, rows) in blocks {
                     let keys = r0 + rows
                     // S[r0 ..< r0+rows, ..< keys] = scale * Q[r0 ...] K[..< keys]^T  (rows, keys)
                     BLAS.sgemm(

@@ -15,7 +15,7 @@ extension UnsafePointer where Pointee == Float {
 extension UnsafeMutablePointer where Pointee == Float {
     @inline(__always)
     func load8(_ i: Int) -> Float8 {
-        UnsafeRawPointer(self + i).loadUnaligned(as: Float8.self)
+        UnsafePointer(self).load8(i)
     }
 
     /// Writes 8 floats at `self + i` (no alignment needed).

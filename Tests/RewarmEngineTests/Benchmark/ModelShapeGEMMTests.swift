@@ -5,9 +5,8 @@ import Testing
 /// checked against a count derived independently of the engine's block layout.
 @Suite("Model-shape sgemm accounting")
 struct ModelShapeGEMMTests {
-    static let config = ModelConfig(
-        vocabSize: 256, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4, intermediateSize: 40,
-        maxPositionEmbeddings: 200)
+    /// Only the shapes matter here (no model is built at T = 150).
+    static let config = TinyModels.config
 
     /// Query-key pairs the causal blocks compute per (sequence, head): query t sees the keys
     /// up to the end of its block of 64.
@@ -48,9 +47,8 @@ struct ModelShapeGEMMTests {
 
     @Test("the bench's memory estimate counts the gradients and activations of every data-parallel worker")
     func memoryCountsWorkers() {
-        let m = LlamaModel(config: Self.config, fineTuning: .full)
-        m.initializeWeights(seed: 1, std: 0.05)
-        let B = 4, T = 16
+        let m = TinyModels.model()
+        let B = 4, T = 8
         let (inputs, targets) = TinyModels.tokens(B: B, T: T, seed: 2)
         let single = TrainingMemory(model: m)
         _ = Parallel.withThreads(2) {

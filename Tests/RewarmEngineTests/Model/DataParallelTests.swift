@@ -6,31 +6,11 @@ import Testing
 /// the whole batch on one worker, up to float rounding.
 @Suite("Data-parallel training step")
 struct DataParallelTests {
-    static let config = ModelConfig(
-        vocabSize: 256, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4, intermediateSize: 40,
-        maxPositionEmbeddings: 16)
-
-    /// A model with random weights (and non-zero LoRA B, so adapters change the output).
-    func model(_ fineTuning: FineTuning) -> LlamaModel {
-        let m = LlamaModel(config: Self.config, fineTuning: fineTuning)
-        let full = ParameterSlab(WeightNames.baseTensors(Self.config))
-        var rng = SeededGenerator(seed: 11)
-        for i in 0..<full.count { full.base[i] = Float(Int(rng.next() % 2001) - 1000) / 5000 }
-        m.loadBase(from: full)
-        m.initializeAdapters(seed: 3)
-        if let adapters = m.adapters {
-            for s in adapters.specs where s.name.hasSuffix("lora_B.weight") {
-                for i in 0..<s.count { adapters.base[s.offset + i] = 0.01 * Float(i % 13) - 0.06 }
-            }
-        }
-        return m
-    }
-
     /// Loss and gradients of one `forwardBackward` over B sequences with `threads` workers,
     /// called twice (the second call accumulates: gradients are twice the first's).
     func step(_ fineTuning: FineTuning, threads: Int, B: Int, dropoutKey: UInt64? = nil) -> (loss: Double, grads: [Float], again: [Float]) {
-        let m = model(fineTuning)
-        let T = 12
+        let m = TinyModels.model(fineTuning)  // non-zero LoRA B: adapters change the output
+        let T = 8
         let (inputs, targets) = TinyModels.tokens(B: B, T: T, seed: 5)
         return Parallel.withThreads(threads) {
             inputs.withUnsafeBufferPointer { i in
@@ -83,8 +63,8 @@ struct DataParallelTests {
 
     @Test("meanLoss split over 2 workers equals forward on the whole batch, and a batch of 1 is not split")
     func meanLossMatchesForward() {
-        let m = model(.full)
-        let B = 3, T = 12
+        let m = TinyModels.model()
+        let B = 3, T = 8
         let (inputs, targets) = TinyModels.tokens(B: B, T: T, seed: 9)
         inputs.withUnsafeBufferPointer { i in
             targets.withUnsafeBufferPointer { t in
