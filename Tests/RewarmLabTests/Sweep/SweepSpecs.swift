@@ -60,12 +60,12 @@ enum SweepSpecs {
         "name: \(name)\n\(base)\n\(defaults())\n\(body)\n"
     }
 
-    /// Long enough to interrupt (about 5 s in debug with 2 jobs): 4 trials of 200 steps,
-    /// evaluated at 0, 50, ..., 200.
+    /// Long enough to interrupt while trials run (a few seconds with 2 jobs; the engine is
+    /// optimized in debug builds too): 4 trials of 4000 steps, evaluated at 0, 500, ..., 4000.
     static let long = """
         name: long
         \(base)
-        \(defaults(maxSteps: 200, evalSteps: 50))
+        \(defaults(maxSteps: 4000, evalSteps: 500))
         grid:
           learning_rate: [1.5e-3, 3.0e-3, 6.0e-3]
         trials:
@@ -74,7 +74,7 @@ enum SweepSpecs {
 
         """
     static let longTrials = 4
-    static let longEvaluations = evaluationSteps(maxSteps: 200, evalSteps: 50)
+    static let longEvaluations = evaluationSteps(maxSteps: 4000, evalSteps: 500)
 
     /// A plain-text corpus of `documents` documents separated by blank lines.
     static func textCorpus(documents: Int = 80) -> String {
