@@ -6,6 +6,7 @@ import Foundation
 /// kept for the backward. `probs` may alias `logits`. Returns the sum of the N losses (Double,
 /// added in row order after the rows are done, so the sum does not depend on the thread count).
 @discardableResult
+@inline(never)
 public func crossEntropyForward(
     _ losses: UnsafeMutablePointer<Float>, _ probs: UnsafeMutablePointer<Float>,
     _ logits: UnsafePointer<Float>, _ targets: UnsafePointer<Int32>, N: Int, V: Int
@@ -26,6 +27,7 @@ public func crossEntropyForward(
 /// Backward of the loss `scale * sum_n losses[n]` with respect to the logits, accumulating:
 /// dlogits[n] += scale * (probs[n] - onehot(targets[n])). `dlogits` may alias `probs` only when
 /// the caller zeroed nothing else there, i.e. pass `overwrite: true` to write instead of add.
+@inline(never)
 public func crossEntropyBackward(
     _ dlogits: UnsafeMutablePointer<Float>, _ probs: UnsafePointer<Float>,
     _ targets: UnsafePointer<Int32>, scale: Float, N: Int, V: Int, overwrite: Bool = false

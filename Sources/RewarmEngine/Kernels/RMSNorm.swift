@@ -4,6 +4,7 @@
 /// out (N, C), rstd (N) = 1 / sqrt(mean(x^2) + eps) kept for the backward, inp (N, C), weight (C).
 /// Rows are split across `Parallel.threads` workers; each row is computed as in the serial loop,
 /// 8 lanes at a time (the sum of squares in 8 partial sums, added at the end).
+@inline(never)
 public func rmsnormForward(
     _ out: UnsafeMutablePointer<Float>, _ rstd: UnsafeMutablePointer<Float>,
     _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, N: Int, C: Int, eps: Float
@@ -39,6 +40,7 @@ public func rmsnormForward(
 /// A nil `dweight` skips the weight gradient (frozen norm). dinp is split by rows, dweight by
 /// columns (each column sums its N rows in order), so the result is the same on any thread count.
 /// `overwrite` writes dinp instead of adding (no zeroing pass before).
+@inline(never)
 public func rmsnormBackward(
     _ dinp: UnsafeMutablePointer<Float>, _ dweight: UnsafeMutablePointer<Float>?,
     _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,

@@ -1,5 +1,6 @@
 /// Residual connection: out = a + b, `count` floats (split across `Parallel.threads`, 8 lanes
 /// at a time). `out` may alias `a` or `b`.
+@inline(never)
 public func residualForward(
     _ out: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int
 ) {
@@ -17,6 +18,7 @@ public func residualForward(
 }
 
 /// Backward of `residualForward`: da += dout; db += dout.
+@inline(never)
 public func residualBackward(
     _ da: UnsafeMutablePointer<Float>, _ db: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>,
     count: Int

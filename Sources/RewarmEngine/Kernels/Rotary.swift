@@ -32,6 +32,7 @@ public struct RotaryTables: Sendable {
 /// Applies the rotation to every head of every position, HF `rotate_half` pairing (i, i + hs/2):
 /// out[i] = x[i] cos - x[i+half] sin;  out[i+half] = x[i+half] cos + x[i] sin.
 /// out, inp (B, T, NH, hs) = (B*T, C); cos, sin (T, hs/2). `out` may alias `inp`.
+@inline(never)
 public func rotaryForward(
     _ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>,
     cos: UnsafePointer<Float>, sin: UnsafePointer<Float>, B: Int, T: Int, NH: Int, hs: Int
@@ -68,6 +69,7 @@ public func rotaryForward(
 /// Backward of `rotaryForward` (the transpose rotation), accumulating into dinp:
 /// dinp[i] += dout[i] cos + dout[i+half] sin;  dinp[i+half] += dout[i+half] cos - dout[i] sin.
 /// `overwrite` writes dinp instead of adding (no zeroing pass before).
+@inline(never)
 public func rotaryBackward(
     _ dinp: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>,
     cos: UnsafePointer<Float>, sin: UnsafePointer<Float>, B: Int, T: Int, NH: Int, hs: Int, overwrite: Bool = false

@@ -5,7 +5,7 @@ import Foundation
 
 /// Softmax over the first `length` entries of a row, in place, with the max subtracted;
 /// entries `length ..< width` (the future) are set to 0.
-@inline(__always)
+@inline(never)
 func softmaxCausalRow(_ row: UnsafeMutablePointer<Float>, length: Int, width: Int) {
     _ = softmaxRow(row, row, count: length)
     (row + length).update(repeating: 0, count: width - length)
@@ -14,7 +14,7 @@ func softmaxCausalRow(_ row: UnsafeMutablePointer<Float>, length: Int, width: In
 /// Softmax of `count` entries of `inp` into `out` (which may alias `inp`), with the max
 /// subtracted before `exp` (`exp8`, 8 lanes at a time); returns
 /// logsumexp(inp) = max + log(sum_j exp(inp_j - max)), in nats.
-@inline(__always)
+@inline(never)
 func softmaxRow(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, count: Int) -> Float {
     let vectorEnd = count & ~7
     var max8 = Float8(repeating: -.infinity)
@@ -24,7 +24,7 @@ func softmaxRow(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>,
         max8.replace(with: x, where: x .> max8)
         j += 8
     }
-    var m = max8.max()
+    var m = largestLane(max8)
     for i in vectorEnd..<count { m = max(m, inp[i]) }
     var sum8 = Float8.zero
     j = 0
@@ -52,7 +52,7 @@ func softmaxRow(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>,
 
 /// Backward of the softmax of one causal row, in place in `g`: with p = P[t] and g = dP[t],
 /// g[j] = p[j] (g[j] - <p, g>) scale for j <= t (`length` = t + 1 entries), 0 after.
-@inline(__always)
+@inline(never)
 func softmaxCausalRowBackward(_ g: UnsafeMutablePointer<Float>, _ p: UnsafePointer<Float>, length: Int, width: Int, scale: Float) {
     let vectorEnd = length & ~7
     var dot8 = Float8.zero

@@ -2,6 +2,7 @@
 /// out = silu(gate) * up, silu(g) = g * sigmoid(g). out, gate, up: (N, F) as `count` floats,
 /// split across `Parallel.threads`, 8 lanes at a time (`exp8`; a chunk's last few elements go
 /// through the same 8-lane formula one at a time, so the result does not depend on the split).
+@inline(never)
 public func swigluForward(
     _ out: UnsafeMutablePointer<Float>, _ gate: UnsafePointer<Float>, _ up: UnsafePointer<Float>,
     count: Int
@@ -27,6 +28,7 @@ private func swiglu8(_ g: Float8, _ u: Float8) -> Float8 {
 /// Backward of `swigluForward`, accumulating, with s = sigmoid(g):
 /// dgate += dout * up * s * (1 + g * (1 - s));  dup += dout * g * s.
 /// `overwrite` writes dgate and dup instead of adding (no zeroing pass before).
+@inline(never)
 public func swigluBackward(
     _ dgate: UnsafeMutablePointer<Float>, _ dup: UnsafeMutablePointer<Float>,
     _ dout: UnsafePointer<Float>, _ gate: UnsafePointer<Float>, _ up: UnsafePointer<Float>,

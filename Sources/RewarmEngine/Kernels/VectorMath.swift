@@ -25,6 +25,28 @@ extension UnsafeMutablePointer where Pointee == Float {
     }
 }
 
+/// a * b + c lane by lane: one fused multiply-add (one rounding) in builds for AVX2+FMA CPUs
+/// (`REWARM_AVX2`), a multiply and an add elsewhere (a software `fma` would be far slower).
+@inline(__always)
+func multiplyAdd8(_ a: Float8, _ b: Float8, _ c: Float8) -> Float8 {
+    #if REWARM_AVX2
+    c.addingProduct(a, b)
+    #else
+    a * b + c
+    #endif
+}
+
+/// The largest of the 8 lanes, by halving (the generic `SIMD.max()` is a call per row; NaN
+/// lanes are skipped, like the `replace(with:where: x .> m)` maxima this reduces).
+@inline(__always)
+func largestLane(_ v: Float8) -> Float {
+    var m4 = v.lowHalf
+    m4.replace(with: v.highHalf, where: v.highHalf .> m4)
+    var m2 = m4.lowHalf
+    m2.replace(with: m4.highHalf, where: m4.highHalf .> m2)
+    return m2[1] > m2[0] ? m2[1] : m2[0]
+}
+
 /// exp(x) lane by lane, Cephes `expf` (S. Moshier): x = n ln2 + r with n = round(x / ln2) and
 /// |r| <= ln2/2 (Cody-Waite split of ln2), exp(r) = 1 + r + r^2 P(r) with Cephes' degree-5 P,
 /// then the 2^n factor built in the exponent bits. Relative error below 2e-7 (about 2 ulp)
@@ -40,14 +62,14 @@ func exp8(_ x: Float8) -> Float8 {
     let shifter: Float = 12_582_912 + 127
     let t = x * 1.442_695_04 + shifter
     let n = t - shifter
-    let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
+    let r = multiplyAdd8(n, Float8(repeating: 2.121_944_4e-4), multiplyAdd8(n, Float8(repeating: -0.693_359_375), x))
     var p: Float8 = Float8(repeating: 1.987_569_15e-4)
-    p = p * r + 1.398_199_950_7e-3
-    p = p * r + 8.333_451_907_3e-3
-    p = p * r + 4.166_579_589_4e-2
-    p = p * r + 1.666_666_545_9e-1
-    p = p * r + 5.000_000_120_1e-1
-    let expR = p * (r * r) + r + 1
+    p = multiplyAdd8(p, r, Float8(repeating: 1.398_199_950_7e-3))
+    p = multiplyAdd8(p, r, Float8(repeating: 8.333_451_907_3e-3))
+    p = multiplyAdd8(p, r, Float8(repeating: 4.166_579_589_4e-2))
+    p = multiplyAdd8(p, r, Float8(repeating: 1.666_666_545_9e-1))
+    p = multiplyAdd8(p, r, Float8(repeating: 5.000_000_120_1e-1))
+    let expR = multiplyAdd8(p, r * r, r + 1)
     let bits = unsafeBitCast(t, to: SIMD8<UInt32>.self) &<< 23
     return expR * unsafeBitCast(bits, to: Float8.self)
 }

@@ -129,6 +129,11 @@ private func worst(_ actual: [Float], _ expected: [Double]) -> (index: Int, diff
         let many = [Float](repeating: 1e-3, count: 100_000)
         let manyNorm = many.withUnsafeBufferPointer { globalNorm([($0.baseAddress!, $0.count)]) }
         #expect(abs(manyNorm - (100_000 * Double(Float(1e-3)) * Double(Float(1e-3))).squareRoot()) < 1e-12)
+        // A length that is not a multiple of the four running sums, against a one-by-one sum.
+        let odd = (0..<1_003).map { Float(($0 * 37) % 101) / 50 - 1 }
+        let naive = odd.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        let oddNorm = odd.withUnsafeBufferPointer { globalNorm([($0.baseAddress!, $0.count)]) }
+        #expect(abs(oddNorm - naive) <= 1e-12 * naive)
     }
 
     @Test("the clip coefficient is max_norm / (norm + 1e-6) below 1, else 1, as clip_grad_norm_")
