@@ -36,8 +36,9 @@ func multiplyAdd8(_ a: Float8, _ b: Float8, _ c: Float8) -> Float8 {
     #endif
 }
 
-/// The largest of the 8 lanes, by halving (the generic `SIMD.max()` is a call per row; NaN
-/// lanes are skipped, like the `replace(with:where: x .> m)` maxima this reduces).
+/// The largest of the 8 lanes, by halving (the generic `SIMD.max()` is a call per row). For
+/// lanes without NaN, as the running maxima it reduces are (`replace(with:where: x .> m)`
+/// never takes a NaN).
 @inline(__always)
 func largestLane(_ v: Float8) -> Float {
     var m4 = v.lowHalf

@@ -33,6 +33,39 @@ struct VectorMathTests {
             #expect(exp1(x) == exp8(Float8(repeating: x))[5])
         }
     }
+
+    @Test("multiplyAdd8 is a * b + c within one rounding of the exact value in every lane")
+    func multiplyAdd() {
+        var generator = SplitMix64(seed: 7)
+        for _ in 0..<1_000 {
+            let a = Float8(generator.floats(8, -10, 10))
+            let b = Float8(generator.floats(8, -10, 10))
+            let c = Float8(generator.floats(8, -10, 10))
+            let got = multiplyAdd8(a, b, c)
+            for i in 0..<8 {
+                let exact = Double(a[i]) * Double(b[i]) + Double(c[i])
+                // a product rounding and a sum rounding at most (one in FMA builds)
+                let bound = Double((a[i] * b[i]).magnitude.ulp) + Double(Float(exact).magnitude.ulp)
+                #expect(abs(Double(got[i]) - exact) <= bound, "lane \(i): \(a[i]) * \(b[i]) + \(c[i])")
+            }
+        }
+    }
+
+    @Test("largestLane is the largest of the 8 lanes wherever it sits, -inf included")
+    func largestOfLanes() {
+        var generator = SplitMix64(seed: 11)
+        for trial in 0..<500 {
+            var lanes = generator.floats(8, -100, 100)
+            if trial % 3 == 0 { lanes[trial % 8] = -.infinity }
+            if trial % 5 == 0 { lanes = lanes.map { _ in -.infinity } }
+            #expect(largestLane(Float8(lanes)) == lanes.max()!, "\(lanes)")
+        }
+        for position in 0..<8 {
+            var lanes = [Float](repeating: -1, count: 8)
+            lanes[position] = 3
+            #expect(largestLane(Float8(lanes)) == 3)
+        }
+    }
 }
 
 /// `TargetCPU` reads the CPU flags the build needs from a cpuinfo file.
