@@ -2,6 +2,10 @@
 /// raw pointers, and `exp` by range reduction and a polynomial, so the elementwise kernels
 /// (softmax, cross-entropy, SwiGLU, RMSNorm) run on vector registers instead of one libm call
 /// per element.
+///
+/// The kernels built on these helpers are `@inline(never)`: inlined into a large caller (the
+/// model's forward), Swift split their 8-lane vectors into 4-lane halves and left
+/// `loadUnaligned` as a call per load, which made SwiGLU's forward twice as slow (`perf annotate`).
 typealias Float8 = SIMD8<Float>
 
 extension UnsafePointer where Pointee == Float {
