@@ -90,6 +90,7 @@ extension LlamaModel {
 
     /// gradients += the sum of `others`' gradients (same layout), 8 lanes at a time, split
     /// across `Parallel.threads`; each element adds the workers in order.
+    @inline(never)
     private func addGradients(of others: [LlamaModel]) {
         let g = gradients.base
         let sources = others.map { UnsafePointer($0.gradients.base) }

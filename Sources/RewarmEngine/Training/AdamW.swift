@@ -35,6 +35,7 @@ public enum AdamWDefaults {
 ///   - learningRate: this step's lr, from the schedule.
 ///   - weightDecay: decoupled decay; the caller passes 0 for tensors that are not matrices
 ///     (norm gains), so only matrices decay.
+@inline(never)
 public func adamwUpdate(
     params: UnsafeMutablePointer<Float>, grads: UnsafePointer<Float>,
     m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, count: Int,
