@@ -112,20 +112,16 @@ public struct ModelShapeGEMM: Sendable {
         c.initialize(repeating: 0, count: workers * sizeC)
         // Each worker repeats its product for about `seconds`; the rate is all products over the wall time.
         func round(seconds: Double) -> (products: Int, elapsed: Double) {
-            var counts = [Int](repeating: 0, count: workers)
             let start = DispatchTime.now().uptimeNanoseconds
-            counts.withUnsafeMutableBufferPointer { countBuffer in
-                let counter = UncheckedCounts(base: countBuffer.baseAddress!)
-                BLAS.singleThreadedIf(workers > 1) {
-                    Parallel.withThreads(workers) {
-                        Parallel.chunks(workers, workers: workers) { w, _ in
-                            repeat {
-                                BLAS.sgemm(transA: s.transA, transB: s.transB, M: s.M, N: s.N, K: s.K, alpha: 1,
-                                           a + w * sizeA, lda: s.lda, b + w * sizeB, ldb: s.ldb, beta: 0, c + w * sizeC, ldc: s.ldc)
-                                counter.base[w] += 1
-                            } while Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < seconds
-                        }
-                    }
+            let counts = BLAS.singleThreadedIf(workers > 1) {
+                Parallel.concurrentMap(workers) { w in
+                    var products = 0
+                    repeat {
+                        BLAS.sgemm(transA: s.transA, transB: s.transB, M: s.M, N: s.N, K: s.K, alpha: 1,
+                                   a + w * sizeA, lda: s.lda, b + w * sizeB, ldb: s.ldb, beta: 0, c + w * sizeC, ldc: s.ldc)
+                        products += 1
+                    } while Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < seconds
+                    return products
                 }
             }
             return (counts.reduce(0, +), Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
@@ -134,9 +130,4 @@ public struct ModelShapeGEMM: Sendable {
         let (products, elapsed) = round(seconds: seconds)
         return s.flops * Double(products) / elapsed
     }
-}
-
-/// Per-worker product counts, each worker writing its own index.
-private struct UncheckedCounts: @unchecked Sendable {
-    let base: UnsafeMutablePointer<Int>
 }

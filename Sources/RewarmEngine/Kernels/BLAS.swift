@@ -34,14 +34,11 @@ public enum BLAS {
     /// Runs `body` with OpenBLAS on one thread when `condition` holds (a parallel region whose
     /// workers each make their own products), then restores `threads`.
     @inline(__always)
-    static func singleThreadedIf(_ condition: Bool, _ body: () -> Void) {
-        guard condition, threads > 1 else {
-            body()
-            return
-        }
+    static func singleThreadedIf<R>(_ condition: Bool, _ body: () -> R) -> R {
+        guard condition, threads > 1 else { return body() }
         openblas_set_num_threads(1)
-        body()
-        openblas_set_num_threads(Int32(threads))
+        defer { openblas_set_num_threads(Int32(threads)) }
+        return body()
     }
 
     /// The kernel family OpenBLAS picked when it loaded (e.g. "Haswell", "SkylakeX", "Prescott");

@@ -48,6 +48,31 @@ public enum Parallel {
         let body: (Int, Range<Int>) -> Void
     }
 
+    /// `body(0) ... body(count - 1)` all at once, one thread each (run inline when `count` is 1),
+    /// returning the results in index order: for workers that each run a long task of their
+    /// own (data-parallel shards, concurrent benchmark workers).
+    static func concurrentMap<R>(_ count: Int, _ body: (Int) -> R) -> [R] {
+        guard count > 1 else { return count == 1 ? [body(0)] : [] }
+        var results = [R?](repeating: nil, count: count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            // Each worker writes only its own index: safe to share, hence the unchecked box.
+            let out = UncheckedResults(base: buffer.baseAddress!)
+            withoutActuallyEscaping(body) { body in
+                let work = UncheckedTask(body: body)
+                DispatchQueue.concurrentPerform(iterations: count) { i in out.base[i] = work.body(i) }
+            }
+        }
+        return results.map { $0! }
+    }
+
+    private struct UncheckedResults<R>: @unchecked Sendable {
+        let base: UnsafeMutablePointer<R?>
+    }
+
+    private struct UncheckedTask<R>: @unchecked Sendable {
+        let body: (Int) -> R
+    }
+
     /// Rows per chunk below which splitting costs more than it saves (about 16k floats of work).
     @inline(__always)
     static func minRows(width: Int) -> Int { max(1, 16_384 / max(width, 1)) }

@@ -21,42 +21,25 @@ extension LlamaModel {
         inputs: UnsafePointer<Int32>, targets: UnsafePointer<Int32>, B: Int, T: Int, lossScale: Float,
         dropoutKey: UInt64? = nil
     ) -> Double {
-        let shards = shardedBatch(B: B)
-        guard shards.count > 1 else {
-            let loss = forward(inputs: inputs, targets: targets, B: B, T: T, dropoutKey: dropoutKey)!
-            backward(inputs: inputs, targets: targets, B: B, T: T, lossScale: lossScale, dropoutKey: dropoutKey)
-            return loss
-        }
-        let workers = [self] + replicaModels(shards.count - 1)
-        let sums = runShards(shards) { w, rows in
-            let m = workers[w]
-            let n0 = rows.lowerBound * T
+        let (loss, workers) = meanOverShards(B: B, T: T) { m, w, rows, n0 in
             if w > 0 { m.zeroGradients() }
             let mean = m.forward(
                 inputs: inputs + n0, targets: targets + n0, B: rows.count, T: T, dropoutKey: dropoutKey, firstRow: n0)!
             m.backward(
                 inputs: inputs + n0, targets: targets + n0, B: rows.count, T: T, lossScale: lossScale,
                 dropoutKey: dropoutKey, firstRow: n0)
-            return mean * Double(rows.count * T)
+            return mean
         }
-        addGradients(of: Array(workers.dropFirst()))
-        return sums.reduce(0, +) / Double(B * T)
+        if workers.count > 1 { addGradients(of: Array(workers.dropFirst())) }
+        return loss
     }
 
     /// Mean token cross-entropy (nats) of `inputs` against `targets`, (B, T) each, without
     /// dropout: `forward` with the batch split across workers as in `forwardBackward`.
     public func meanLoss(inputs: UnsafePointer<Int32>, targets: UnsafePointer<Int32>, B: Int, T: Int) -> Double {
-        let shards = shardedBatch(B: B)
-        guard shards.count > 1 else {
-            return forward(inputs: inputs, targets: targets, B: B, T: T)!
-        }
-        let workers = [self] + replicaModels(shards.count - 1)
-        let sums = runShards(shards) { w, rows in
-            let n0 = rows.lowerBound * T
-            let mean = workers[w].forward(inputs: inputs + n0, targets: targets + n0, B: rows.count, T: T, firstRow: n0)!
-            return mean * Double(rows.count * T)
-        }
-        return sums.reduce(0, +) / Double(B * T)
+        meanOverShards(B: B, T: T) { m, _, rows, n0 in
+            m.forward(inputs: inputs + n0, targets: targets + n0, B: rows.count, T: T, firstRow: n0)!
+        }.loss
     }
 
     /// Contiguous sequence ranges covering 0..<B, one per worker (at most `Parallel.threads`).
@@ -65,21 +48,25 @@ extension LlamaModel {
         return (0..<n).map { w in (B * w / n)..<(B * (w + 1) / n) }
     }
 
-    /// Runs `body(worker, rows)` for every shard at once, each on one thread with OpenBLAS and
-    /// the engine's loops single-threaded; returns the bodies' results in shard order.
-    private func runShards(_ shards: [Range<Int>], _ body: (Int, Range<Int>) -> Double) -> [Double] {
-        var results = [Double](repeating: 0, count: shards.count)
-        results.withUnsafeMutableBufferPointer { out in
-            let out = UncheckedBuffer(base: out.baseAddress!)
-            BLAS.singleThreadedIf(true) {
-                Parallel.chunks(shards.count, workers: shards.count) { _, range in
-                    Parallel.withThreads(1) {
-                        for w in range { out.base[w] = body(w, shards[w]) }
-                    }
+    /// Runs `shardMean(model, worker, rows, firstRow)` (the mean token loss of sequences `rows`,
+    /// whose first position is row `firstRow` of the batch) for every shard: inline on this model
+    /// when there is one shard, else all at once, worker w on its own model with one thread
+    /// (OpenBLAS and the engine's loops). Returns the batch's mean token loss, each shard weighted
+    /// by its positions, and the models that ran (this one first).
+    private func meanOverShards(
+        B: Int, T: Int, _ shardMean: (_ model: LlamaModel, _ worker: Int, _ rows: Range<Int>, _ firstRow: Int) -> Double
+    ) -> (loss: Double, workers: [LlamaModel]) {
+        let shards = shardedBatch(B: B)
+        guard shards.count > 1 else { return (shardMean(self, 0, 0..<B, 0), [self]) }
+        let workers = [self] + replicaModels(shards.count - 1)
+        let sums = BLAS.singleThreadedIf(shards.count > 1) {
+            Parallel.concurrentMap(shards.count) { w in
+                Parallel.withThreads(1) {
+                    shardMean(workers[w], w, shards[w], shards[w].lowerBound * T) * Double(shards[w].count * T)
                 }
             }
         }
-        return results
+        return (sums.reduce(0, +) / Double(B * T), workers)
     }
 
     /// `count` workers beyond this model, made the first time they are needed.
@@ -109,9 +96,4 @@ extension LlamaModel {
             }
         }
     }
-}
-
-/// A buffer the shard workers write at disjoint indices.
-private struct UncheckedBuffer: @unchecked Sendable {
-    let base: UnsafeMutablePointer<Double>
 }
