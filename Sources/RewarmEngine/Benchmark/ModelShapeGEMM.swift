@@ -8,10 +8,10 @@ import Foundation
 /// products of its B/W sequences on one BLAS thread, all W at once; so the shapes are those of a
 /// shard, N = (B/W)*T, measured on W concurrent single-threaded workers. Per linear layer (IC, OC)
 /// (q, k, v, o, gate, up, down, lm_head): forward out = x W^T (N, OC, IC); backward dx = dout W
-/// (N, IC, OC) and, when the weight trains, dW = dout^T x (OC, IC, N). Attention per (sequence,
-/// head) pair and causal block of queries (`attentionForward`): S = Q K^T and dP = dY V^T
-/// (rows, keys, hs), Y = P V and dQ = dS K (rows, hs, keys); per key block dV = P^T dY and
-/// dK = dS^T Q (width, hs, T - start). LoRA adds its rank-r products (`loraForward`/`loraBackward`).
+/// (N, IC, OC) and, when the weight trains, dW = dout^T x (OC, IC, N). LoRA adds its rank-r
+/// products (`loraForward`/`loraBackward`). Attention's products are not sgemm calls (the
+/// engine's own `TileProduct`, about 8% of a step's FLOPs on the small and base presets) and are not measured:
+/// the rate is OpenBLAS's on the products it makes.
 public struct ModelShapeGEMM: Sendable {
     /// One sgemm call shape: C (M, N) = op(A) op(B), leading dimensions as the engine passes them.
     public struct Shape: Sendable, Hashable, CustomStringConvertible {
@@ -32,7 +32,7 @@ public struct ModelShapeGEMM: Sendable {
     public init(model c: ModelConfig, B: Int, T: Int, fineTuning: FineTuning, workers: Int = 1) {
         self.workers = max(1, min(workers, B))
         let Bw = B / self.workers
-        let N = Bw * T, C = c.hiddenSize, NH = c.numAttentionHeads, hs = C / NH, L = c.numHiddenLayers
+        let N = Bw * T, C = c.hiddenSize, L = c.numHiddenLayers
         let baseTrains: Bool = if case .full = fineTuning { true } else { false }
         func linear(_ IC: Int, _ OC: Int, times: Int, weightTrains: Bool) {
             add(Shape(transA: false, transB: true, M: N, N: OC, K: IC, lda: IC, ldb: IC, ldc: OC), times)
@@ -47,13 +47,6 @@ public struct ModelShapeGEMM: Sendable {
         }
         // lm_head: its input gradient is needed whenever anything below trains
         linear(C, c.vocabSize, times: 1, weightTrains: baseTrains)
-        let pairs = L * Bw * NH
-        for (r0, rows) in causalBlocks(T: T, blockSize: attentionBlockSize) {
-            let keys = r0 + rows
-            add(Shape(transA: false, transB: true, M: rows, N: keys, K: hs, lda: C, ldb: C, ldc: T), 2 * pairs)  // S, dP
-            add(Shape(transA: false, transB: false, M: rows, N: hs, K: keys, lda: T, ldb: C, ldc: C), 2 * pairs)  // Y, dQ
-            add(Shape(transA: true, transB: false, M: rows, N: hs, K: T - r0, lda: T, ldb: C, ldc: C), 2 * pairs)  // dV, dK
-        }
         if let lora = fineTuning.lora {
             let r = lora.rank
             for m in lora.targets {

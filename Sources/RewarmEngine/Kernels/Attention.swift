@@ -2,112 +2,127 @@
 /// for each batch row b and head h, P = softmax(mask(Q K^T / sqrt(hs))), Y = P V.
 ///
 /// out (B, T, C): Y with heads side by side; att (B, NH, T, T): P, kept for the backward;
-/// q, k, v (B, T, C) with head h in columns h*hs ..< (h+1)*hs, read in place with leading
-/// dimension C: no transposes.
+/// q, k, v (B, T, C) with head h in columns h*hs ..< (h+1)*hs. The products' left operands
+/// (queries, P, and in the backward dY and dS) are read in place; their right operands are
+/// copied once per head into contiguous scratch (`HeadOperands`): keys transposed for the scores,
+/// values as rows.
 ///
-/// Causal blocks: the T queries are taken in blocks of `blockSize`; block i (queries
-/// i*blockSize ..< (i+1)*blockSize) only multiplies against the keys up to its own end, so
-/// the products skip the masked future blocks (on T = 256 with blocks of 64, 62.5% of the
-/// square). Within the computed blocks the entries above the diagonal of P are 0; the entries
-/// of `att` right of a query block's end are not written (the backward never reads them).
+/// Causal tiles: queries are taken 6 at a time (`causalTiles`); tile [i0, end) computes scores
+/// only against keys ..< its `width` (end rounded up to the 16-column panels of `TileProduct`)
+/// and multiplies P by V only to depth `end`, so the products skip the masked future except for
+/// at most one panel per tile (on T = 128 they make 55-60% of the square's work, against 75%
+/// for the earlier blocks of 64 queries as OpenBLAS products). Within a tile's width the entries
+/// above the diagonal of P are 0; the entries of `att` past a tile's width are not written (the
+/// backward never reads them).
 public func attentionForward(
     _ out: UnsafeMutablePointer<Float>, _ att: UnsafeMutablePointer<Float>,
     _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
-    B: Int, T: Int, C: Int, NH: Int, blockSize: Int = attentionBlockSize
+    B: Int, T: Int, C: Int, NH: Int
 ) {
     let hs = C / NH
     let scale = 1 / Float(hs).squareRoot()
-    let blocks = causalBlocks(T: T, blockSize: blockSize)
-    // (batch, head) pairs are independent: split them across the workers, one BLAS thread each.
-    BLAS.singleThreadedIf(Parallel.threads > 1 && B * NH > 1) {
-        Parallel.chunks(B * NH) { _, pairs in
-            for pair in pairs {
-                let b = pair / NH, h = pair % NH
-                let off = b * T * C + h * hs
-                let P = att + pair * T * T
-                for (r0, rows) in blocks {
-                    let keys = r0 + rows
-                    // S[r0 ..< r0+rows, ..< keys] = scale * Q[r0 ...] K[..< keys]^T  (rows, keys)
-                    BLAS.sgemm(
-                        transA: false, transB: true, M: rows, N: keys, K: hs, alpha: scale, q + off + r0 * C, lda: C,
-                        k + off, ldb: C, beta: 0, P + r0 * T, ldc: T)
-                    for t in r0..<keys {
-                        softmaxCausalRow(P + t * T, length: t + 1, width: keys)
-                    }
-                    // Y[r0 ...] = P[r0 ..., ..< keys] V[..< keys]  (rows, hs), into the head's columns of out
-                    BLAS.sgemm(
-                        transA: false, transB: false, M: rows, N: hs, K: keys, alpha: 1, P + r0 * T, lda: T, v + off, ldb: C,
-                        beta: 0, out + off + r0 * C, ldc: C)
+    let tiles = causalTiles(T: T)
+    // (batch, head) pairs are independent: split them across the workers.
+    Parallel.chunks(B * NH) { _, pairs in
+        let operands = HeadOperands(T: T, hs: hs, C: C, slots: 1)
+        defer { operands.deallocate() }
+        for pair in pairs {
+            let b = pair / NH, h = pair % NH
+            let off = b * T * C + h * hs
+            let P = att + pair * T * T
+            let kT = operands.transposed(k + off)
+            let (vRows, ldv) = operands.rows(v + off, slot: 0)
+            for tile in tiles {
+                let (i0, rows, end, width) = (tile.start, tile.rows, tile.end, tile.width)
+                // S[i0 ..< end, ..< width] = scale * Q[i0 ..< end] K[..< width]^T  (rows, width)
+                TileProduct.multiply(
+                    M: rows, N: width, K: hs, alpha: scale, q + off + i0 * C, rowStride: C, depthStride: 1,
+                    kT, ldb: operands.paddedT, P + i0 * T, ldc: T, accumulate: false)
+                for t in i0..<end {
+                    softmaxCausalRow(P + t * T, length: t + 1, width: width)
                 }
+                // Y[i0 ..< end] = P[i0 ..< end, ..< end] V[..< end]  (rows, hs), into the head's columns of out
+                TileProduct.multiply(
+                    M: rows, N: hs, K: end, alpha: 1, P + i0 * T, rowStride: T, depthStride: 1,
+                    vRows, ldb: ldv, out + off + i0 * C, ldc: C, accumulate: false)
             }
         }
     }
 }
 
-/// Query block length of the causal attention products (64: large enough for efficient
-/// products, small enough to skip most of the masked half at T >= 128).
-public let attentionBlockSize = 64
-
-/// (first query, query count) of each causal block of `blockSize` over T positions (the last
-/// block may be shorter).
-@inline(__always)
-func causalBlocks(T: Int, blockSize: Int) -> [(Int, Int)] {
-    let size = max(1, blockSize)
-    return stride(from: 0, to: T, by: size).map { ($0, min(size, T - $0)) }
+/// One causal tile of queries: `rows` queries from `start` (up to `end`), whose scores are
+/// computed against the keys ..< `width`.
+struct CausalTile {
+    var start: Int, rows: Int
+    var end: Int { start + rows }
+    /// `end` rounded up to a whole 16-column panel, at most T.
+    var width: Int
 }
 
-/// Backward of `attentionForward` (same `blockSize`), accumulating into dq, dk, dv (B, T, C):
+/// The causal tiles over T positions: 6 queries each (the last may be shorter).
+func causalTiles(T: Int) -> [CausalTile] {
+    stride(from: 0, to: T, by: TileProduct.tileRows).map { start in
+        let rows = min(TileProduct.tileRows, T - start)
+        let panels = (start + rows + TileProduct.panelWidth - 1) / TileProduct.panelWidth
+        return CausalTile(start: start, rows: rows, width: min(T, panels * TileProduct.panelWidth))
+    }
+}
+
+/// Backward of `attentionForward`, accumulating into dq, dk, dv (B, T, C):
 /// dP = dY V^T; dV += P^T dY; dS = P * (dP - rowsum(dP * P)) / sqrt(hs); dQ += dS K; dK += dS^T Q,
-/// each product restricted to the causal blocks (dQ and dP by query block; dV and dK by key
-/// block j, summing over the queries from j's start on). `scratch` holds `scratchMatrices`
-/// (T, T) matrices, overwritten: one per concurrent worker (the (batch, head) pairs are split
-/// across at most that many workers). `overwrite` writes dq, dk, dv instead of adding (every
-/// block of every (batch, head) slice is written by one product each).
+/// each product restricted to the causal tiles (dP and dQ by query tile, as the forward; dV and
+/// dK by tile of 6 keys j0 ..< j0 + rows, summing over the queries from j0 on). `scratch` holds
+/// `scratchMatrices` (T, T) matrices, overwritten: one per concurrent worker (the (batch, head)
+/// pairs are split across at most that many workers). `overwrite` writes dq, dk, dv instead of
+/// adding (every row of every (batch, head) slice is written by one product each).
 public func attentionBackward(
     _ dq: UnsafeMutablePointer<Float>, _ dk: UnsafeMutablePointer<Float>, _ dv: UnsafeMutablePointer<Float>,
     scratch: UnsafeMutablePointer<Float>, scratchMatrices: Int = 1,
     _ dout: UnsafePointer<Float>, _ att: UnsafePointer<Float>,
     _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
-    B: Int, T: Int, C: Int, NH: Int, overwrite: Bool = false, blockSize: Int = attentionBlockSize
+    B: Int, T: Int, C: Int, NH: Int, overwrite: Bool = false
 ) {
     let hs = C / NH
     let scale = 1 / Float(hs).squareRoot()
-    let beta: Float = overwrite ? 0 : 1
-    let blocks = causalBlocks(T: T, blockSize: blockSize)
-    BLAS.singleThreadedIf(Parallel.threads > 1 && scratchMatrices > 1 && B * NH > 1) {
-        Parallel.chunks(B * NH, workers: scratchMatrices) { worker, pairs in
-            let dP = scratch + worker * T * T
-            for pair in pairs {
-                let b = pair / NH, h = pair % NH
-                let off = b * T * C + h * hs
-                let P = att + pair * T * T
-                for (j0, width) in blocks {
-                    // dV[j0 ..< j0+width] += P[j0 ..< T, j0 ..< j0+width]^T dY[j0 ..< T]  (width, hs)
-                    BLAS.sgemm(
-                        transA: true, transB: false, M: width, N: hs, K: T - j0, alpha: 1, P + j0 * T + j0, lda: T,
-                        dout + off + j0 * C, ldb: C, beta: beta, dv + off + j0 * C, ldc: C)
+    let accumulate = !overwrite
+    let tiles = causalTiles(T: T)
+    Parallel.chunks(B * NH, workers: scratchMatrices) { worker, pairs in
+        let dP = scratch + worker * T * T
+        let operands = HeadOperands(T: T, hs: hs, C: C, slots: 3)
+        defer { operands.deallocate() }
+        for pair in pairs {
+            let b = pair / NH, h = pair % NH
+            let off = b * T * C + h * hs
+            let P = att + pair * T * T
+            let vT = operands.transposed(v + off)
+            let (kRows, ldk) = operands.rows(k + off, slot: 0)
+            let (qRows, ldq) = operands.rows(q + off, slot: 1)
+            let (gRows, ldg) = operands.rows(dout + off, slot: 2)
+            for tile in tiles {
+                let (i0, rows, end, width) = (tile.start, tile.rows, tile.end, tile.width)
+                // dP[i0 ..< end, ..< width] = dY[i0 ..< end] V[..< width]^T  (rows, width)
+                TileProduct.multiply(
+                    M: rows, N: width, K: hs, alpha: 1, dout + off + i0 * C, rowStride: C, depthStride: 1,
+                    vT, ldb: operands.paddedT, dP + i0 * T, ldc: T, accumulate: false)
+                // dS = P * (dP - <dP, P>_row), scaled; zero above the diagonal up to the width
+                for t in i0..<end {
+                    softmaxCausalRowBackward(dP + t * T, P + t * T, length: t + 1, width: width, scale: scale)
                 }
-                for (r0, rows) in blocks {
-                    let keys = r0 + rows
-                    // dP[r0 ..., ..< keys] = dY[r0 ...] V[..< keys]^T  (rows, keys)
-                    BLAS.sgemm(
-                        transA: false, transB: true, M: rows, N: keys, K: hs, alpha: 1, dout + off + r0 * C, lda: C,
-                        v + off, ldb: C, beta: 0, dP + r0 * T, ldc: T)
-                    // dS = P * (dP - <dP, P>_row), scaled; zero above the diagonal
-                    for t in r0..<keys {
-                        softmaxCausalRowBackward(dP + t * T, P + t * T, length: t + 1, width: keys, scale: scale)
-                    }
-                    // dQ[r0 ...] += dS[r0 ..., ..< keys] K[..< keys]  (rows, hs)
-                    BLAS.sgemm(
-                        transA: false, transB: false, M: rows, N: hs, K: keys, alpha: 1, dP + r0 * T, lda: T, k + off, ldb: C,
-                        beta: beta, dq + off + r0 * C, ldc: C)
-                }
-                for (j0, width) in blocks {
-                    // dK[j0 ..< j0+width] += dS[j0 ..< T, j0 ..< j0+width]^T Q[j0 ..< T]  (width, hs)
-                    BLAS.sgemm(
-                        transA: true, transB: false, M: width, N: hs, K: T - j0, alpha: 1, dP + j0 * T + j0, lda: T,
-                        q + off + j0 * C, ldb: C, beta: beta, dk + off + j0 * C, ldc: C)
-                }
+                // dQ[i0 ..< end] += dS[i0 ..< end, ..< end] K[..< end]  (rows, hs)
+                TileProduct.multiply(
+                    M: rows, N: hs, K: end, alpha: 1, dP + i0 * T, rowStride: T, depthStride: 1,
+                    kRows, ldb: ldk, dq + off + i0 * C, ldc: C, accumulate: accumulate)
+            }
+            for tile in tiles {
+                let (j0, rows) = (tile.start, tile.rows)
+                // dV[j0 ..< j0+rows] += P[j0 ..< T, j0 ..< j0+rows]^T dY[j0 ..< T]  (rows, hs)
+                TileProduct.multiply(
+                    M: rows, N: hs, K: T - j0, alpha: 1, P + j0 * T + j0, rowStride: 1, depthStride: T,
+                    gRows + j0 * ldg, ldb: ldg, dv + off + j0 * C, ldc: C, accumulate: accumulate)
+                // dK[j0 ..< j0+rows] += dS[j0 ..< T, j0 ..< j0+rows]^T Q[j0 ..< T]  (rows, hs)
+                TileProduct.multiply(
+                    M: rows, N: hs, K: T - j0, alpha: 1, dP + j0 * T + j0, rowStride: 1, depthStride: T,
+                    qRows + j0 * ldq, ldb: ldq, dk + off + j0 * C, ldc: C, accumulate: accumulate)
             }
         }
     }

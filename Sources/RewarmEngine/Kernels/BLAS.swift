@@ -1,9 +1,9 @@
 import COpenBLAS
 import Foundation
 
-/// Thin, row-major wrappers over OpenBLAS `cblas_sgemm`: the only matrix-product entry point of
-/// the engine. Every kernel that multiplies matrices goes through `sgemm`, so a profile shows
-/// BLAS time in one place.
+/// Thin, row-major wrappers over OpenBLAS `cblas_sgemm`: the matrix-product entry point of the
+/// engine's linear layers, LoRA and initialization, so a profile shows their BLAS time in one
+/// place. Attention's small causal products are the engine's own (`TileProduct`).
 public enum BLAS {
     /// C (M, N) = alpha * op(A) @ op(B) + beta * C, all row-major.
     /// op(A) is (M, K): A is (M, K) with leading dimension lda, or (K, M) when `transA`.

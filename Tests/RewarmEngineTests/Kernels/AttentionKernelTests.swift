@@ -1,15 +1,13 @@
 import Testing
-import RewarmEngine
+@testable import RewarmEngine
 
 /// Seeded q, k, v and G (B, T, C), NH heads of hs = C / NH channels.
 private struct AttentionCase {
     let B: Int, T: Int, C: Int, NH: Int
-    /// Causal query blocks of the kernels (2 on T = 5: blocks of 2, 2 and 1 queries).
-    var blockSize: Int
     var q: [Float], k: [Float], v: [Float], dout: [Float]
 
-    init(seed: UInt64, B: Int = 2, T: Int = 5, C: Int = 8, NH: Int = 2, blockSize: Int = attentionBlockSize) {
-        (self.B, self.T, self.C, self.NH, self.blockSize) = (B, T, C, NH, blockSize)
+    init(seed: UInt64, B: Int = 2, T: Int = 5, C: Int = 8, NH: Int = 2) {
+        (self.B, self.T, self.C, self.NH) = (B, T, C, NH)
         var rng = SplitMix64(seed: seed)
         q = rng.floats(B * T * C, -1.5, 1.5)
         k = rng.floats(B * T * C, -1.5, 1.5)
@@ -21,7 +19,7 @@ private struct AttentionCase {
         let out = TestBuffer(repeating: Float(0), count: B * T * C)
         let att = TestBuffer(repeating: Float(0), count: B * NH * T * T)
         let qb = TestBuffer(q), kb = TestBuffer(k), vb = TestBuffer(v)
-        attentionForward(out.pointer, att.pointer, qb.pointer, kb.pointer, vb.pointer, B: B, T: T, C: C, NH: NH, blockSize: blockSize)
+        attentionForward(out.pointer, att.pointer, qb.pointer, kb.pointer, vb.pointer, B: B, T: T, C: C, NH: NH)
         return (out.array, att.array)
     }
 
@@ -38,7 +36,7 @@ private struct AttentionCase {
         for _ in 0..<calls {
             attentionBackward(
                 dq.pointer, dk.pointer, dv.pointer, scratch: scratch.pointer, g.pointer, att.pointer,
-                qb.pointer, kb.pointer, vb.pointer, B: B, T: T, C: C, NH: NH, blockSize: blockSize)
+                qb.pointer, kb.pointer, vb.pointer, B: B, T: T, C: C, NH: NH)
         }
         return (dq.array, dk.array, dv.array)
     }
@@ -55,10 +53,10 @@ private struct AttentionCase {
 
 @Suite("Attention kernel")
 struct AttentionKernelTests {
-    @Test("attention forward equals the naive Double reference, probabilities included, in one causal block or in blocks of 2",
-          arguments: [attentionBlockSize, 2])
-    func forwardMatchesReference(blockSize: Int) {
-        let c = AttentionCase(seed: 61, blockSize: blockSize)
+    @Test("attention forward equals the naive Double reference, probabilities included, on one ragged tile, on tiles crossing a 16-key panel, and on heads of 32 channels",
+          arguments: AttentionShape.all)
+    func forwardMatchesReference(shape: AttentionShape) {
+        let c = AttentionCase(seed: 61, shape: shape)
         let fast = c.forward()
         let q = widened(c.q), k = widened(c.k), v = widened(c.v)
         expectClose(fast.out, c.reference(q: q, k: k, v: v), "out")
@@ -71,10 +69,10 @@ struct AttentionKernelTests {
         expectClose(c.forward().out, c.reference(q: widened(c.q), k: widened(c.k), v: widened(c.v)), "out")
     }
 
-    @Test("attention backward equals central finite differences of sum(G * out) for q, k and v, in one causal block or in blocks of 2",
-          arguments: [attentionBlockSize, 2])
-    func backwardMatchesFiniteDifferences(blockSize: Int) {
-        let c = AttentionCase(seed: 63, blockSize: blockSize)
+    @Test("attention backward equals central finite differences of sum(G * out) for q, k and v, on every tile shape",
+          arguments: AttentionShape.all)
+    func backwardMatchesFiniteDifferences(shape: AttentionShape) {
+        let c = AttentionCase(seed: 63, shape: shape)
         let q = widened(c.q), k = widened(c.k), v = widened(c.v), G = widened(c.dout)
         let numericDq = numericGradient(at: q) { dot(G, c.reference(q: $0, k: k, v: v)) }
         let numericDk = numericGradient(at: k) { dot(G, c.reference(q: q, k: $0, v: v)) }
@@ -85,9 +83,9 @@ struct AttentionKernelTests {
         expectCloseRelativeToMax(fast.dv, numericDv, "dv")
     }
 
-    @Test("attention backward adds into dq, dk, dv: two calls on R give R + 2 * one call", arguments: [attentionBlockSize, 2])
-    func backwardAccumulates(blockSize: Int) {
-        let c = AttentionCase(seed: 64, blockSize: blockSize)
+    @Test("attention backward adds into dq, dk, dv: two calls on R give R + 2 * one call", arguments: AttentionShape.all)
+    func backwardAccumulates(shape: AttentionShape) {
+        let c = AttentionCase(seed: 64, shape: shape)
         var rng = SplitMix64(seed: 644)
         let n = c.B * c.T * c.C
         let R = (dq: rng.floats(n), dk: rng.floats(n), dv: rng.floats(n))
@@ -98,9 +96,9 @@ struct AttentionKernelTests {
         expectClose(twice.dv, plus(R.dv, scaled(widened(once.dv), by: 2)), "dv")
     }
 
-    @Test("attention probability rows sum to 1 and are exactly 0 above the diagonal", arguments: [attentionBlockSize, 2])
-    func probabilitiesAreCausalDistributions(blockSize: Int) {
-        let c = AttentionCase(seed: 65, blockSize: blockSize)
+    @Test("attention probability rows sum to 1 and are exactly 0 above the diagonal", arguments: AttentionShape.all)
+    func probabilitiesAreCausalDistributions(shape: AttentionShape) {
+        let c = AttentionCase(seed: 65, shape: shape)
         let att = c.forward().att
         var sums = [Double]()
         for row in 0..<(c.B * c.NH * c.T) {
@@ -132,9 +130,9 @@ struct AttentionKernelTests {
         #expect(future.contains { after[$0] != before[$0] }, "the perturbation must reach later positions")
     }
 
-    @Test("attention backward sends no gradient to positions after the last one with an upstream gradient", arguments: [attentionBlockSize, 2])
-    func backwardIsCausal(blockSize: Int) {
-        let c = AttentionCase(seed: 67, blockSize: blockSize)
+    @Test("attention backward sends no gradient to positions after the last one with an upstream gradient", arguments: AttentionShape.all)
+    func backwardIsCausal(shape: AttentionShape) {
+        let c = AttentionCase(seed: 67, shape: shape)
         let t0 = 2
         let future = Set((0..<c.B).flatMap { c.indices(b: $0, positions: (t0 + 1)..<c.T) })
         let upstream = c.dout.indices.map { future.contains($0) ? 0 : c.dout[$0] }
@@ -153,17 +151,63 @@ struct AttentionKernelTests {
         expectClose(fast.out, c.v, rel: 1e-6, abs: 0, "out")
     }
 
-    @Test("attention over 150 positions in causal blocks of 64 (the last one short) gives the outputs and gradients of one block")
-    func blocksMatchOneBlock() {
-        var blocked = AttentionCase(seed: 69, B: 1, T: 150, C: 8, NH: 2, blockSize: 64)
-        var whole = blocked
-        whole.blockSize = 150
-        expectClose(blocked.forward().out, widened(whole.forward().out), rel: 1e-5, abs: 1e-6, "out")
-        let g1 = blocked.backward(), g2 = whole.backward()
-        expectClose(g1.dq, widened(g2.dq), rel: 1e-4, abs: 1e-6, "dq")
-        expectClose(g1.dk, widened(g2.dk), rel: 1e-4, abs: 1e-6, "dk")
-        expectClose(g1.dv, widened(g2.dv), rel: 1e-4, abs: 1e-6, "dv")
-        blocked.blockSize = 7
-        expectClose(blocked.forward().out, widened(whole.forward().out), rel: 1e-5, abs: 1e-6, "out, blocks of 7")
+    @Test("causal tiles take every query once, 6 at a time, and score each tile against at most 15 keys past its last query")
+    func causalTilesFollowTheMask() {
+        for T in [1, 5, 16, 20, 128, 151] {
+            let tiles = causalTiles(T: T)
+            #expect(tiles.flatMap { Array($0.start..<$0.end) } == Array(0..<T), "T = \(T)")
+            for tile in tiles {
+                #expect(tile.rows <= 6 && tile.rows > 0)
+                #expect(tile.width >= tile.end && tile.width <= T && tile.width - tile.end < 16, "T = \(T), tile at \(tile.start)")
+            }
+        }
+        // on T = 128 the scores cover under 60% of the square (the earlier blocks of 64: 75%)
+        let scored = causalTiles(T: 128).reduce(0) { $0 + $1.rows * $1.width }
+        #expect(Double(scored) / Double(128 * 128) < 0.6)
+    }
+
+    @Test("attention over 151 positions of heads of 32 channels equals the reference, and its gradients the reference's directional derivatives")
+    func longSequenceMatchesReference() {
+        let c = AttentionCase(seed: 69, B: 1, T: 151, C: 64, NH: 2)
+        let q = widened(c.q), k = widened(c.k), v = widened(c.v), G = widened(c.dout)
+        expectClose(c.forward().out, c.reference(q: q, k: k, v: v), "out")
+        let fast = c.backward()
+        var rng = SplitMix64(seed: 699)
+        let h = 1e-4
+        for (name, x, grad) in [("dq", q, fast.dq), ("dk", k, fast.dk), ("dv", v, fast.dv)] {
+            let u = widened(rng.floats(x.count))
+            func loss(_ t: Double) -> Double {
+                let moved = zip(x, u).map { $0 + t * $1 }
+                return switch name {
+                case "dq": dot(G, c.reference(q: moved, k: k, v: v))
+                case "dk": dot(G, c.reference(q: q, k: moved, v: v))
+                default: dot(G, c.reference(q: q, k: k, v: moved))
+                }
+            }
+            let numeric = (loss(h) - loss(-h)) / (2 * h)
+            let analytic = dot(widened(grad), u)
+            #expect(abs(analytic - numeric) <= 1e-4 * max(1, abs(numeric)), "\(name): <grad, u> \(analytic), numeric \(numeric)")
+        }
+    }
+}
+
+/// Attention sizes that reach every path of the tiled kernels.
+struct AttentionShape: Sendable, CustomTestStringConvertible {
+    let B: Int, T: Int, C: Int, NH: Int
+    var testDescription: String { "B \(B) T \(T) C \(C) NH \(NH)" }
+
+    static let all = [
+        // one ragged tile of 5 queries; heads of 4 channels (padded copies)
+        AttentionShape(B: 2, T: 5, C: 8, NH: 2),
+        // 4 tiles, the last of 2 queries, widths crossing the 16-key panel at T = 20; heads of 3
+        AttentionShape(B: 1, T: 20, C: 6, NH: 2),
+        // heads of 32 channels: 2 whole 16-column panels, no padding
+        AttentionShape(B: 2, T: 8, C: 32, NH: 1),
+    ]
+}
+
+extension AttentionCase {
+    init(seed: UInt64, shape s: AttentionShape) {
+        self.init(seed: seed, B: s.B, T: s.T, C: s.C, NH: s.NH)
     }
 }

@@ -1,0 +1,52 @@
+/// One worker's copies of a head's operands for the attention products, whose B operand
+/// (`TileProduct`) must be readable 16 columns at a time.
+///
+/// A head's slice x of q, k, v or dY is (T, hs) with leading dimension C. As a B operand
+/// "rows" it is copied into contiguous rows of `paddedHs` floats with zeros past hs (read in
+/// place with leading dimension C, every row a different cache line, the products ran 20%
+/// slower). As a transposed operand (keys or values against the queries' scores) it is copied
+/// into (hs, `paddedT`) with zeros past T.
+struct HeadOperands {
+    let T: Int, hs: Int, C: Int
+    /// T rounded up to a multiple of 16: the leading dimension of `transposed`.
+    let paddedT: Int
+    /// hs rounded up to a multiple of 16: the leading dimension of a padded copy from `rows`.
+    let paddedHs: Int
+    private let transposedBuffer: UnsafeMutablePointer<Float>
+    private let rowBuffers: UnsafeMutablePointer<Float>
+
+    /// Zeroed buffers for one transposed slice and `slots` padded row copies.
+    init(T: Int, hs: Int, C: Int, slots: Int) {
+        let width = TileProduct.panelWidth
+        (self.T, self.hs, self.C) = (T, hs, C)
+        paddedT = (T + width - 1) / width * width
+        paddedHs = (hs + width - 1) / width * width
+        transposedBuffer = .allocate(capacity: hs * paddedT)
+        transposedBuffer.initialize(repeating: 0, count: hs * paddedT)
+        rowBuffers = .allocate(capacity: slots * T * paddedHs)
+        rowBuffers.initialize(repeating: 0, count: slots * T * paddedHs)
+    }
+
+    func deallocate() {
+        transposedBuffer.deallocate()
+        rowBuffers.deallocate()
+    }
+
+    /// x^T (hs, T) of a head's slice x (T, hs; leading dimension C), leading dimension `paddedT`
+    /// (overwrites the previous one).
+    func transposed(_ x: UnsafePointer<Float>) -> UnsafePointer<Float> {
+        for t in 0..<T {
+            let row = x + t * C
+            for d in 0..<hs { transposedBuffer[d * paddedT + t] = row[d] }
+        }
+        return UnsafePointer(transposedBuffer)
+    }
+
+    /// A head's slice x (T, hs; leading dimension C) copied into `slot` (overwriting it), and the
+    /// copy's leading dimension `paddedHs`: readable 16 columns at a time.
+    func rows(_ x: UnsafePointer<Float>, slot: Int) -> (UnsafePointer<Float>, Int) {
+        let copy = rowBuffers + slot * T * paddedHs
+        for t in 0..<T { (copy + t * paddedHs).update(from: x + t * C, count: hs) }
+        return (UnsafePointer(copy), paddedHs)
+    }
+}
