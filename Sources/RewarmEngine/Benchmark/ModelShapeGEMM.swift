@@ -10,8 +10,8 @@ import Foundation
 /// (q, k, v, o, gate, up, down, lm_head): forward out = x W^T (N, OC, IC); backward dx = dout W
 /// (N, IC, OC) and, when the weight trains, dW = dout^T x (OC, IC, N). LoRA adds its rank-r
 /// products (`loraForward`/`loraBackward`). Attention's products are not sgemm calls (the
-/// engine's own `TileProduct`, about 8% of a step's FLOPs on the small and base presets) and are not measured:
-/// the rate is OpenBLAS's on the products it makes.
+/// engine's own `TileProduct`, about 8% of a step's FLOPs on the small and base presets) and
+/// are not measured: the rate is OpenBLAS's on the products it makes.
 public struct ModelShapeGEMM: Sendable {
     /// One sgemm call shape: C (M, N) = op(A) op(B), leading dimensions as the engine passes them.
     public struct Shape: Sendable, Hashable, CustomStringConvertible {

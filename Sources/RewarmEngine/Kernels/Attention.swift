@@ -3,17 +3,17 @@
 ///
 /// out (B, T, C): Y with heads side by side; att (B, NH, T, T): P, kept for the backward;
 /// q, k, v (B, T, C) with head h in columns h*hs ..< (h+1)*hs. The products' left operands
-/// (queries, P, and in the backward dY and dS) are read in place; their right operands are
-/// copied once per head into contiguous scratch (`HeadOperands`): keys transposed for the scores,
-/// values as rows.
+/// (queries and P; in the backward dY, P and dS) are read in place; their right operands are
+/// copied once per head into contiguous scratch (`HeadOperands`): in the forward K transposed
+/// and V as rows, in the backward V transposed and K, Q and dY as rows.
 ///
 /// Causal tiles: queries are taken 6 at a time (`causalTiles`); tile [i0, end) computes scores
 /// only against keys ..< its `width` (end rounded up to the 16-column panels of `TileProduct`)
 /// and multiplies P by V only to depth `end`, so the products skip the masked future except for
-/// at most one panel per tile (on T = 128 they make 55-60% of the square's work, against 75%
-/// for the earlier blocks of 64 queries as OpenBLAS products). Within a tile's width the entries
-/// above the diagonal of P are 0; the entries of `att` past a tile's width are not written (the
-/// backward never reads them).
+/// at most one panel per tile (on T = 128 the score products cover 58% of the T x T square and
+/// the four others 52%, about 54% in all, against 75% for the earlier blocks of 64 queries as
+/// OpenBLAS products). Within a tile's width the entries above the diagonal of P are 0; the
+/// entries of `att` past a tile's width are not written (the backward never reads them).
 public func attentionForward(
     _ out: UnsafeMutablePointer<Float>, _ att: UnsafeMutablePointer<Float>,
     _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
@@ -25,7 +25,6 @@ public func attentionForward(
     // (batch, head) pairs are independent: split them across the workers.
     Parallel.chunks(B * NH) { _, pairs in
         let operands = HeadOperands(T: T, hs: hs, C: C, slots: 1)
-        defer { operands.deallocate() }
         for pair in pairs {
             let b = pair / NH, h = pair % NH
             let off = b * T * C + h * hs
@@ -89,7 +88,6 @@ public func attentionBackward(
     Parallel.chunks(B * NH, workers: scratchMatrices) { worker, pairs in
         let dP = scratch + worker * T * T
         let operands = HeadOperands(T: T, hs: hs, C: C, slots: 3)
-        defer { operands.deallocate() }
         for pair in pairs {
             let b = pair / NH, h = pair % NH
             let off = b * T * C + h * hs

@@ -6,7 +6,7 @@
 /// place with leading dimension C, every row a different cache line, the products ran 20%
 /// slower). As a transposed operand (keys or values against the queries' scores) it is copied
 /// into (hs, `paddedT`) with zeros past T.
-struct HeadOperands {
+final class HeadOperands {
     let T: Int, hs: Int, C: Int
     /// T rounded up to a multiple of 16: the leading dimension of `transposed`.
     let paddedT: Int
@@ -27,13 +27,14 @@ struct HeadOperands {
         rowBuffers.initialize(repeating: 0, count: slots * T * paddedHs)
     }
 
-    func deallocate() {
+    deinit {
         transposedBuffer.deallocate()
         rowBuffers.deallocate()
     }
 
     /// x^T (hs, T) of a head's slice x (T, hs; leading dimension C), leading dimension `paddedT`
-    /// (overwrites the previous one).
+    /// (overwrites the previous one). Compiled on its own, as the vector kernels are (`VectorMath`).
+    @inline(never)
     func transposed(_ x: UnsafePointer<Float>) -> UnsafePointer<Float> {
         for t in 0..<T {
             let row = x + t * C
@@ -44,6 +45,7 @@ struct HeadOperands {
 
     /// A head's slice x (T, hs; leading dimension C) copied into `slot` (overwriting it), and the
     /// copy's leading dimension `paddedHs`: readable 16 columns at a time.
+    @inline(never)
     func rows(_ x: UnsafePointer<Float>, slot: Int) -> (UnsafePointer<Float>, Int) {
         let copy = rowBuffers + slot * T * paddedHs
         // 8 lanes at a time, column block by column block: a row-by-row copy becomes a `memmove`

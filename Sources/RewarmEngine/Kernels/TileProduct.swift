@@ -1,15 +1,16 @@
 /// Register-tiled small matrix products for causal attention, whose products are too small and
-/// too ragged for OpenBLAS to run well: per (sequence, head) pair and query tile they are a few
-/// rows by at most T columns, with hs = 32 or a tile's causal length as their depth. As OpenBLAS
-/// calls they ran at 42-74 GFLOP/s inside a training step (in isolation 67-106), and their block
-/// shapes had to include most of the masked upper triangle; here the causal mask is followed
-/// 6 rows at a time.
+/// too ragged for OpenBLAS to run well: per (sequence, head) pair and tile of 6 queries (or
+/// keys) they are 6 rows by at most T columns (the scores) or by hs columns (the other four),
+/// with hs, a tile's causal length or the T - j0 queries after a key tile as their depth. As
+/// OpenBLAS calls on blocks of 64 queries they ran at 42-74 GFLOP/s inside a training step (in
+/// isolation 67-106), and the blocks had to include most of the masked upper triangle; here the
+/// causal mask is followed 6 rows at a time.
 ///
 /// One product: C (M, N) (=|+=) alpha * A (M, K) @ B (K, N), where A[i, k] is at
 /// `a[i * rowStride + k * depthStride]` (a row-major A has depthStride 1; a transposed one,
 /// rowStride 1), and B is row-major with leading dimension ldb and readable 16 columns at a time:
-/// the columns of its last 16-wide panel past N must exist (zero padding or the next head's
-/// channels), and are never written to C. The 6 x 16 micro-kernel keeps its 12 eight-lane
+/// the columns of its last 16-wide panel past N must exist (the callers pass zero-padded copies,
+/// `HeadOperands`), and are never written to C. The 6 x 16 micro-kernel keeps its 12 eight-lane
 /// accumulators in registers and makes 12 fused multiply-adds per 2 loads of B and 6 broadcasts
 /// of A: the register block of the GotoBLAS/BLIS AVX2 kernels (Goto & van de Geijn 2008,
 /// "Anatomy of high-performance matrix multiplication"). A is read where it lies; its elements
@@ -50,7 +51,9 @@ enum TileProduct {
     }
 
     /// c (6, 16) (=|+=) alpha * a (6, K) @ b (K, 16). Compiled on its own (`@inline(never)`) so
-    /// that its 12 accumulators, 2 panel rows and a broadcast fill the 16 vector registers.
+    /// that, in AVX2 builds (`REWARM_AVX2`), its 12 accumulators, 2 panel rows and a broadcast fill
+    /// the 16 ymm registers; a portable build splits every 8-lane vector into two SSE halves and
+    /// spills (correct, slower).
     @inline(never)
     static func tile6x16(
         K: Int, alpha: Float, _ a: UnsafePointer<Float>, rowStride rs: Int, depthStride ds: Int,

@@ -17,7 +17,8 @@ private struct AttentionCase {
 
     func forward() -> (out: [Float], att: [Float]) {
         let out = TestBuffer(repeating: Float(0), count: B * T * C)
-        let att = TestBuffer(repeating: Float(0), count: B * NH * T * T)
+        // NaN where the forward need not write (past each tile's width): a read of one spreads
+        let att = TestBuffer(repeating: Float.nan, count: B * NH * T * T)
         let qb = TestBuffer(q), kb = TestBuffer(k), vb = TestBuffer(v)
         attentionForward(out.pointer, att.pointer, qb.pointer, kb.pointer, vb.pointer, B: B, T: T, C: C, NH: NH)
         return (out.array, att.array)
@@ -45,6 +46,19 @@ private struct AttentionCase {
         refAttention(q: q, k: k, v: v, B: B, T: T, C: C, NH: NH)
     }
 
+    /// The keys query t's tile scores against: the entries of its row of `att` the forward writes.
+    func width(_ t: Int) -> Int { causalTiles(T: T).first { $0.end > t }!.width }
+
+    /// `att` with the entries the forward leaves unwritten (NaN, past each row's `width`) as 0,
+    /// as the reference has them; fails if one of them was written.
+    func written(_ att: [Float]) -> [Float] {
+        att.enumerated().map { i, p in
+            guard i % T >= width((i / T) % T) else { return p }
+            #expect(p.isNaN, "att entry \(i) past its tile's width was written")
+            return 0
+        }
+    }
+
     /// Flat indices of positions `range` of batch row b, all channels.
     func indices(b: Int, positions range: Range<Int>) -> [Int] {
         range.flatMap { t in ((b * T + t) * C)..<((b * T + t + 1) * C) }
@@ -60,7 +74,7 @@ struct AttentionKernelTests {
         let fast = c.forward()
         let q = widened(c.q), k = widened(c.k), v = widened(c.v)
         expectClose(fast.out, c.reference(q: q, k: k, v: v), "out")
-        expectClose(fast.att, refAttentionProbabilities(q: q, k: k, B: c.B, T: c.T, C: c.C, NH: c.NH), "att")
+        expectClose(c.written(fast.att), refAttentionProbabilities(q: q, k: k, B: c.B, T: c.T, C: c.C, NH: c.NH), "att")
     }
 
     @Test("attention forward equals the reference with three heads of odd size over seven positions")
@@ -96,14 +110,15 @@ struct AttentionKernelTests {
         expectClose(twice.dv, plus(R.dv, scaled(widened(once.dv), by: 2)), "dv")
     }
 
-    @Test("attention probability rows sum to 1 and are exactly 0 above the diagonal", arguments: AttentionShape.all)
+    @Test("attention probability rows sum to 1 and are exactly 0 above the diagonal up to their tile's width, which the backward reads",
+          arguments: AttentionShape.all)
     func probabilitiesAreCausalDistributions(shape: AttentionShape) {
         let c = AttentionCase(seed: 65, shape: shape)
         let att = c.forward().att
         var sums = [Double]()
         for row in 0..<(c.B * c.NH * c.T) {
             let t = row % c.T
-            let p = att[(row * c.T)..<((row + 1) * c.T)]
+            let p = att[(row * c.T)..<(row * c.T + c.width(t))]
             sums.append(p.reduce(0) { $0 + Double($1) })
             #expect(p.dropFirst(t + 1).allSatisfy { $0 == 0 }, "row \(row) (t = \(t)) looks ahead")
             #expect(p.prefix(t + 1).allSatisfy { $0 > 0 }, "row \(row) (t = \(t)) drops a visible position")

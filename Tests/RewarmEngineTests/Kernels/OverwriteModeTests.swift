@@ -53,18 +53,9 @@ struct OverwriteModeTests {
             }
         }
 
-        let q = TestBuffer(rng.floats(N * IC)), k = TestBuffer(rng.floats(N * IC)), v = TestBuffer(rng.floats(N * IC))
-        let out = TestBuffer(repeating: Float(0), count: N * IC), att = TestBuffer(repeating: Float(0), count: B * NH * T * T)
-        attentionForward(out.pointer, att.pointer, q.pointer, k.pointer, v.pointer, B: B, T: T, C: IC, NH: NH)
-        for part in 0..<3 {
-            expectOverwriteEqualsAccumulateIntoZero(count: N * IC, "attention part \(part)") { d, o in
-                let others = (0..<3).map { _ in TestBuffer(repeating: Float(0), count: N * IC) }
-                let ptrs = (0..<3).map { $0 == part ? d : others[$0].pointer }
-                let scratch = TestBuffer(repeating: Float(0), count: T * T)
-                attentionBackward(ptrs[0], ptrs[1], ptrs[2], scratch: scratch.pointer, g.pointer, att.pointer,
-                                  q.pointer, k.pointer, v.pointer, B: B, T: T, C: IC, NH: NH, overwrite: o)
-            }
-        }
+        attentionOverwrite(B: B, T: T, C: IC, NH: NH, rng: &rng)
+        // several 6-query tiles, one crossing the 16-key panel, full 6 x 16 tiles (hs = 16)
+        attentionOverwrite(B: 1, T: 20, C: 32, NH: 2, rng: &rng)
 
         let A = TestBuffer(rng.floats(r * IC)), Bm = TestBuffer(rng.floats(OC * r)), t = TestBuffer(rng.floats(N * r))
         expectOverwriteEqualsAccumulateIntoZero(count: N * IC, "lora dx") { d, o in
@@ -72,6 +63,24 @@ struct OverwriteModeTests {
             let dt = TestBuffer(repeating: Float(0), count: N * r)
             loraBackward(d, dA.pointer, dB.pointer, scratch: dt.pointer, dout.pointer, t.pointer, inp.pointer,
                          A.pointer, Bm.pointer, scale: 2, N: N, IC: IC, OC: OC, r: r, overwrite: o)
+        }
+    }
+
+    /// dq, dk and dv of attention's backward, one at a time, in overwrite mode; the probabilities
+    /// are NaN past each tile's width (never written by the forward) and the scratch starts NaN.
+    func attentionOverwrite(B: Int, T: Int, C: Int, NH: Int, rng: inout SplitMix64) {
+        let n = B * T * C
+        let q = TestBuffer(rng.floats(n)), k = TestBuffer(rng.floats(n)), v = TestBuffer(rng.floats(n)), g = TestBuffer(rng.floats(n))
+        let out = TestBuffer(repeating: Float(0), count: n), att = TestBuffer(repeating: Float.nan, count: B * NH * T * T)
+        attentionForward(out.pointer, att.pointer, q.pointer, k.pointer, v.pointer, B: B, T: T, C: C, NH: NH)
+        for part in 0..<3 {
+            expectOverwriteEqualsAccumulateIntoZero(count: n, "attention part \(part), T \(T)") { d, o in
+                let others = (0..<3).map { _ in TestBuffer(repeating: Float(0), count: n) }
+                let ptrs = (0..<3).map { $0 == part ? d : others[$0].pointer }
+                let scratch = TestBuffer(repeating: Float.nan, count: T * T)
+                attentionBackward(ptrs[0], ptrs[1], ptrs[2], scratch: scratch.pointer, g.pointer, att.pointer,
+                                  q.pointer, k.pointer, v.pointer, B: B, T: T, C: C, NH: NH, overwrite: o)
+            }
         }
     }
 }
