@@ -26,8 +26,7 @@ public func attentionForward(
     Parallel.chunks(B * NH) { _, pairs in
         let operands = HeadOperands(T: T, hs: hs, C: C, slots: 1)
         for pair in pairs {
-            let b = pair / NH, h = pair % NH
-            let off = b * T * C + h * hs
+            let off = headOffset(pair: pair, T: T, C: C, NH: NH)
             let P = att + pair * T * T
             let kT = operands.transposed(k + off)
             let (vRows, ldv) = operands.rows(v + off, slot: 0)
@@ -47,6 +46,12 @@ public func attentionForward(
             }
         }
     }
+}
+
+/// Offset in a (B, T, C) tensor of head h of sequence b, for the (batch, head) pair b * NH + h.
+@inline(__always)
+func headOffset(pair: Int, T: Int, C: Int, NH: Int) -> Int {
+    (pair / NH) * T * C + (pair % NH) * (C / NH)
 }
 
 /// One causal tile of queries: `rows` queries from `start` (up to `end`), whose scores are
@@ -89,8 +94,7 @@ public func attentionBackward(
         let dP = scratch + worker * T * T
         let operands = HeadOperands(T: T, hs: hs, C: C, slots: 3)
         for pair in pairs {
-            let b = pair / NH, h = pair % NH
-            let off = b * T * C + h * hs
+            let off = headOffset(pair: pair, T: T, C: C, NH: NH)
             let P = att + pair * T * T
             let vT = operands.transposed(v + off)
             let (kRows, ldk) = operands.rows(k + off, slot: 0)
