@@ -22,36 +22,42 @@ public func attentionForward(
     let hs = C / NH
     let scale = 1 / Float(hs).squareRoot()
     let tiles = causalTiles(T: T)
-    // (batch, head) pairs are independent: split them across the workers.
-    Parallel.chunks(B * NH) { _, pairs in
-        let operands = HeadOperands(T: T, hs: hs, C: C, slots: 1)
-        for pair in pairs {
-            let off = headOffset(pair: pair, T: T, C: C, NH: NH)
-            let P = att + pair * T * T
-            let kT = operands.transposed(k + off)
-            let (vRows, ldv) = operands.rows(v + off, slot: 0)
-            for tile in tiles {
-                let (i0, rows, end, width) = (tile.start, tile.rows, tile.end, tile.width)
-                // S[i0 ..< end, ..< width] = scale * Q[i0 ..< end] K[..< width]^T  (rows, width)
-                TileProduct.multiply(
-                    M: rows, N: width, K: hs, alpha: scale, q + off + i0 * C, rowStride: C, depthStride: 1,
-                    kT, ldb: operands.paddedT, P + i0 * T, ldc: T, accumulate: false)
-                for t in i0..<end {
-                    softmaxCausalRow(P + t * T, length: t + 1, width: width)
-                }
-                // Y[i0 ..< end] = P[i0 ..< end, ..< end] V[..< end]  (rows, hs), into the head's columns of out
-                TileProduct.multiply(
-                    M: rows, N: hs, K: end, alpha: 1, P + i0 * T, rowStride: T, depthStride: 1,
-                    vRows, ldb: ldv, out + off + i0 * C, ldc: C, accumulate: false)
+    forEachHead(B: B, T: T, C: C, NH: NH, slots: 1) { _, operands, pair, off in
+        let P = att + pair * T * T
+        let kT = operands.transposed(k + off)
+        let (vRows, ldv) = operands.rows(v + off, slot: 0)
+        for tile in tiles {
+            let (i0, rows, end, width) = (tile.start, tile.rows, tile.end, tile.width)
+            // S[i0 ..< end, ..< width] = scale * Q[i0 ..< end] K[..< width]^T  (rows, width)
+            TileProduct.multiply(
+                M: rows, N: width, K: hs, alpha: scale, q + off + i0 * C, rowStride: C, depthStride: 1,
+                kT, ldb: operands.paddedT, P + i0 * T, ldc: T, accumulate: false)
+            for t in i0..<end {
+                softmaxCausalRow(P + t * T, length: t + 1, width: width)
             }
+            // Y[i0 ..< end] = P[i0 ..< end, ..< end] V[..< end]  (rows, hs), into the head's columns of out
+            TileProduct.multiply(
+                M: rows, N: hs, K: end, alpha: 1, P + i0 * T, rowStride: T, depthStride: 1,
+                vRows, ldb: ldv, out + off + i0 * C, ldc: C, accumulate: false)
         }
     }
 }
 
-/// Offset in a (B, T, C) tensor of head h of sequence b, for the (batch, head) pair b * NH + h.
+/// Calls `body(worker, operands, pair, offset)` for every (batch, head) pair b * NH + h, the
+/// pairs (independent of each other) split across at most `workers` workers, each with its own
+/// `HeadOperands` of `slots` row copies; `offset` is where head h of sequence b starts in the
+/// (B, T, C) tensors.
 @inline(__always)
-func headOffset(pair: Int, T: Int, C: Int, NH: Int) -> Int {
-    (pair / NH) * T * C + (pair % NH) * (C / NH)
+private func forEachHead(
+    B: Int, T: Int, C: Int, NH: Int, workers: Int = .max, slots: Int,
+    _ body: (_ worker: Int, _ operands: HeadOperands, _ pair: Int, _ offset: Int) -> Void
+) {
+    Parallel.chunks(B * NH, workers: workers) { worker, pairs in
+        let operands = HeadOperands(T: T, hs: C / NH, C: C, slots: slots)
+        for pair in pairs {
+            body(worker, operands, pair, (pair / NH) * T * C + (pair % NH) * (C / NH))
+        }
+    }
 }
 
 /// One causal tile of queries: `rows` queries from `start` (up to `end`), whose scores are
@@ -90,42 +96,38 @@ public func attentionBackward(
     let scale = 1 / Float(hs).squareRoot()
     let accumulate = !overwrite
     let tiles = causalTiles(T: T)
-    Parallel.chunks(B * NH, workers: scratchMatrices) { worker, pairs in
+    forEachHead(B: B, T: T, C: C, NH: NH, workers: scratchMatrices, slots: 3) { worker, operands, pair, off in
         let dP = scratch + worker * T * T
-        let operands = HeadOperands(T: T, hs: hs, C: C, slots: 3)
-        for pair in pairs {
-            let off = headOffset(pair: pair, T: T, C: C, NH: NH)
-            let P = att + pair * T * T
-            let vT = operands.transposed(v + off)
-            let (kRows, ldk) = operands.rows(k + off, slot: 0)
-            let (qRows, ldq) = operands.rows(q + off, slot: 1)
-            let (gRows, ldg) = operands.rows(dout + off, slot: 2)
-            for tile in tiles {
-                let (i0, rows, end, width) = (tile.start, tile.rows, tile.end, tile.width)
-                // dP[i0 ..< end, ..< width] = dY[i0 ..< end] V[..< width]^T  (rows, width)
-                TileProduct.multiply(
-                    M: rows, N: width, K: hs, alpha: 1, dout + off + i0 * C, rowStride: C, depthStride: 1,
-                    vT, ldb: operands.paddedT, dP + i0 * T, ldc: T, accumulate: false)
-                // dS = P * (dP - <dP, P>_row), scaled; zero above the diagonal up to the width
-                for t in i0..<end {
-                    softmaxCausalRowBackward(dP + t * T, P + t * T, length: t + 1, width: width, scale: scale)
-                }
-                // dQ[i0 ..< end] += dS[i0 ..< end, ..< end] K[..< end]  (rows, hs)
-                TileProduct.multiply(
-                    M: rows, N: hs, K: end, alpha: 1, dP + i0 * T, rowStride: T, depthStride: 1,
-                    kRows, ldb: ldk, dq + off + i0 * C, ldc: C, accumulate: accumulate)
+        let P = att + pair * T * T
+        let vT = operands.transposed(v + off)
+        let (kRows, ldk) = operands.rows(k + off, slot: 0)
+        let (qRows, ldq) = operands.rows(q + off, slot: 1)
+        let (gRows, ldg) = operands.rows(dout + off, slot: 2)
+        for tile in tiles {
+            let (i0, rows, end, width) = (tile.start, tile.rows, tile.end, tile.width)
+            // dP[i0 ..< end, ..< width] = dY[i0 ..< end] V[..< width]^T  (rows, width)
+            TileProduct.multiply(
+                M: rows, N: width, K: hs, alpha: 1, dout + off + i0 * C, rowStride: C, depthStride: 1,
+                vT, ldb: operands.paddedT, dP + i0 * T, ldc: T, accumulate: false)
+            // dS = P * (dP - <dP, P>_row), scaled; zero above the diagonal up to the width
+            for t in i0..<end {
+                softmaxCausalRowBackward(dP + t * T, P + t * T, length: t + 1, width: width, scale: scale)
             }
-            for tile in tiles {
-                let (j0, rows) = (tile.start, tile.rows)
-                // dV[j0 ..< j0+rows] += P[j0 ..< T, j0 ..< j0+rows]^T dY[j0 ..< T]  (rows, hs)
-                TileProduct.multiply(
-                    M: rows, N: hs, K: T - j0, alpha: 1, P + j0 * T + j0, rowStride: 1, depthStride: T,
-                    gRows + j0 * ldg, ldb: ldg, dv + off + j0 * C, ldc: C, accumulate: accumulate)
-                // dK[j0 ..< j0+rows] += dS[j0 ..< T, j0 ..< j0+rows]^T Q[j0 ..< T]  (rows, hs)
-                TileProduct.multiply(
-                    M: rows, N: hs, K: T - j0, alpha: 1, dP + j0 * T + j0, rowStride: 1, depthStride: T,
-                    qRows + j0 * ldq, ldb: ldq, dk + off + j0 * C, ldc: C, accumulate: accumulate)
-            }
+            // dQ[i0 ..< end] += dS[i0 ..< end, ..< end] K[..< end]  (rows, hs)
+            TileProduct.multiply(
+                M: rows, N: hs, K: end, alpha: 1, dP + i0 * T, rowStride: T, depthStride: 1,
+                kRows, ldb: ldk, dq + off + i0 * C, ldc: C, accumulate: accumulate)
+        }
+        for tile in tiles {
+            let (j0, rows) = (tile.start, tile.rows)
+            // dV[j0 ..< j0+rows] += P[j0 ..< T, j0 ..< j0+rows]^T dY[j0 ..< T]  (rows, hs)
+            TileProduct.multiply(
+                M: rows, N: hs, K: T - j0, alpha: 1, P + j0 * T + j0, rowStride: 1, depthStride: T,
+                gRows + j0 * ldg, ldb: ldg, dv + off + j0 * C, ldc: C, accumulate: accumulate)
+            // dK[j0 ..< j0+rows] += dS[j0 ..< T, j0 ..< j0+rows]^T Q[j0 ..< T]  (rows, hs)
+            TileProduct.multiply(
+                M: rows, N: hs, K: T - j0, alpha: 1, dP + j0 * T + j0, rowStride: 1, depthStride: T,
+                qRows + j0 * ldq, ldb: ldq, dk + off + j0 * C, ldc: C, accumulate: accumulate)
         }
     }
 }

@@ -59,7 +59,7 @@ extension LlamaModel {
         let shards = shardedBatch(B: B)
         guard shards.count > 1 else { return (shardMean(self, 0, 0..<B, 0), [self]) }
         let workers = [self] + replicaModels(shards.count - 1)
-        let sums = BLAS.singleThreadedIf(shards.count > 1) {
+        let sums = BLAS.singleThreadedIf(true) {
             Parallel.concurrentMap(shards.count) { w in
                 Parallel.withThreads(1) {
                     shardMean(workers[w], w, shards[w], shards[w].lowerBound * T) * Double(shards[w].count * T)
