@@ -27,6 +27,23 @@ let engineSettings: [SwiftSetting] = [
 ]
     + (engineTargetsAVX2 ? [.unsafeFlags(["-target-cpu", "haswell"]), .define("REWARM_AVX2")] : [])
 
+let hostIsX86_64: Bool = {
+    #if arch(x86_64)
+    return true
+    #else
+    return false
+    #endif
+}()
+
+/// `RewarmAVX512` holds the kernels written for 16-lane vectors. On x86-64 it is compiled for
+/// `skylake-avx512` whatever the building machine: the engine calls it only after checking that
+/// the running CPU has AVX-512F (`WeightGradient.swift`), so the binary still runs without it.
+let avx512Settings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+    .unsafeFlags(["-O"], .when(configuration: .debug)),
+]
+    + (hostIsX86_64 ? [.unsafeFlags(["-target-cpu", "skylake-avx512"])] : [])
+
 let package = Package(
     name: "Rewarm",
     platforms: [.macOS(.v14)],
@@ -50,9 +67,11 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         // MARK: Engine: kernels, model, training, data, checkpoints. No SQLite, no printing.
+        // MARK: AVX-512 kernels, called by the engine only on CPUs that have AVX-512F.
+        .target(name: "RewarmAVX512", swiftSettings: avx512Settings),
         .target(
             name: "RewarmEngine",
-            dependencies: ["COpenBLAS", .product(name: "Yams", package: "Yams")],
+            dependencies: ["COpenBLAS", "RewarmAVX512", .product(name: "Yams", package: "Yams")],
             swiftSettings: engineSettings
         ),
         // MARK: Lab: sweeps, store, analysis, reports (imports the engine, never the reverse).

@@ -26,6 +26,9 @@ struct BenchCommand: ParsableCommand {
     var noMfu = false
     @Flag(help: "Add sgemm_shapes: the measured rate of every product shape of a step (with the mfu measurement).")
     var shapes = false
+    @Flag(name: .customLong("blas-weight-gradients"),
+          help: "Compute the linear layers' weight gradients with OpenBLAS instead of Rewarm's AVX-512 kernel (to compare).")
+    var blasWeightGradients = false
 
     func validate() throws {
         guard TrainingBenchmark.Mode(rawValue: mode) != nil else { throw ValidationError("--mode must be full, lora or qlora, got '\(mode)'") }
@@ -47,6 +50,7 @@ struct BenchCommand: ParsableCommand {
         bench.maxSeconds = maxSeconds
         bench.loraRank = loraR
         bench.measureModelShapes = !noMfu
+        if blasWeightGradients { WeightGradient.forced = .openblas }
         let r = bench.run()
         var object: [String: Any] = [
             "engine": "rewarm", "mode": mode, "D": dim, "L": layers, "H": heads, "T": context, "B": batch,
@@ -60,6 +64,7 @@ struct BenchCommand: ParsableCommand {
             "grads_mb": round1(r.memory.gradients), "adam_mb": round1(r.memory.optimizer),
             "activations_mb": round1(r.memory.activations),
             "base_weight_mb": round2(Double(r.baseWeightBytes) / 1_048_576),
+            "weight_gradients": weightGradientKernels(model),
         ]
         if let rate = r.sgemmGFLOPSModelShapes, let mfu = r.mfu {
             object["sgemm_gflops_model_shapes"] = round2(rate)
@@ -73,6 +78,13 @@ struct BenchCommand: ParsableCommand {
         }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
+    }
+
+    /// The kernels of the step's weight gradients: "avx512", "openblas" or "avx512+openblas".
+    private func weightGradientKernels(_ m: ModelConfig) -> String {
+        let (C, F, V) = (m.hiddenSize, m.intermediateSize, m.vocabSize)
+        let shapes = [(C, C), (F, C), (C, F), (V, C)]
+        return Set(shapes.map { WeightGradient.kernel(OC: $0.0, IC: $0.1).rawValue }).sorted().joined(separator: "+")
     }
 
     private func round1(_ x: Double) -> Double { (x * 10).rounded() / 10 }

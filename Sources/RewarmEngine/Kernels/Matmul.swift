@@ -26,8 +26,6 @@ public func matmulBackward(
             beta: overwrite ? 0 : 1, dinp, ldc: IC)
     }
     if let dweight {
-        BLAS.sgemm(
-            transA: true, transB: false, M: OC, N: IC, K: N, alpha: 1, dout, lda: OC, inp, ldb: IC,
-            beta: 1, dweight, ldc: IC)
+        WeightGradient.accumulate(dweight, dout, inp, N: N, OC: OC, IC: IC)
     }
 }

@@ -35,6 +35,13 @@ struct ModelGradientTests {
         #expect(err < 5e-3, "worst at \(at)")
     }
 
+    @Test("full fine-tuning gradients of 16- and 32-wide layers (the AVX-512 weight-gradient kernel's shapes) match finite differences")
+    func fullGradientsOfSixteenWideLayers() {
+        #expect(WeightGradient.kernel(OC: 32, IC: 16) == (WeightGradient.cpuHasAVX512 ? .avx512 : .openblas))
+        let (err, at) = worstRelativeError(TinyModels.model(.full, config: TinyModels.config16))
+        #expect(err < 5e-3, "worst at \(at)")
+    }
+
     @Test("LoRA gradients on all modules match finite differences for every adapter weight")
     func loraGradients() {
         let lora = LoRASettings(rank: 2, alpha: 4, targets: WeightNames.linearModules)

@@ -7,7 +7,13 @@ enum TinyModels {
         maxPositionEmbeddings: 8)
 
     /// A model with weights large enough (std 0.3) that every gradient is well above float noise.
-    static func model(_ fineTuning: FineTuning = .full, seed: UInt64 = 7) -> LlamaModel {
+    /// Layers 16 and 32 wide: their weight gradients go through the AVX-512 kernel where the CPU
+    /// has it (`WeightGradient`), while `config`'s widths (8, 12) go through OpenBLAS.
+    static let config16 = ModelConfig(
+        vocabSize: 16, hiddenSize: 16, numHiddenLayers: 2, numAttentionHeads: 2, intermediateSize: 32,
+        maxPositionEmbeddings: 8)
+
+    static func model(_ fineTuning: FineTuning = .full, seed: UInt64 = 7, config: ModelConfig = config) -> LlamaModel {
         let m = LlamaModel(config: config, fineTuning: fineTuning)
         m.initializeWeights(seed: seed, std: 0.3)
         var rng = SeededGenerator(seed: seed + 1)
