@@ -11,7 +11,9 @@ import Foundation
 /// (N, IC, OC) and, when the weight trains, dW = dout^T x (OC, IC, N). LoRA adds its rank-r
 /// products (`loraForward`/`loraBackward`). Attention's products are not sgemm calls (the
 /// engine's own `TileProduct`, about 8% of a step's FLOPs on the small and base presets) and
-/// are not measured: the rate is OpenBLAS's on the products it makes.
+/// are not measured. The weight gradients are measured as sgemm calls even where the step runs
+/// them on the engine's AVX-512 kernel (`WeightGradient`): the rate is OpenBLAS's on the step's
+/// linear products.
 public struct ModelShapeGEMM: Sendable {
     /// One sgemm call shape: C (M, N) = op(A) op(B), leading dimensions as the engine passes them.
     public struct Shape: Sendable, Hashable, CustomStringConvertible {
