@@ -36,8 +36,9 @@ let hostIsX86_64: Bool = {
 }()
 
 /// `RewarmAVX512` holds the kernels written for 16-lane vectors. On x86-64 it is compiled for
-/// `skylake-avx512` whatever the building machine: the engine calls it only after checking that
-/// the running CPU has AVX-512F (`WeightGradient.swift`), so the binary still runs without it.
+/// `skylake-avx512` whatever the building machine and `REWARM_PORTABLE`: the engine calls it only
+/// after checking that the running CPU has that feature set (`WeightGradient.cpuHasAVX512`), so
+/// the binary still runs without it.
 let avx512Settings: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
     .unsafeFlags(["-O"], .when(configuration: .debug)),
@@ -66,9 +67,9 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        // MARK: Engine: kernels, model, training, data, checkpoints. No SQLite, no printing.
-        // MARK: AVX-512 kernels, called by the engine only on CPUs that have AVX-512F.
+        // MARK: AVX-512 kernels, called by the engine only on CPUs that have AVX-512.
         .target(name: "RewarmAVX512", swiftSettings: avx512Settings),
+        // MARK: Engine: kernels, model, training, data, checkpoints. No SQLite, no printing.
         .target(
             name: "RewarmEngine",
             dependencies: ["COpenBLAS", "RewarmAVX512", .product(name: "Yams", package: "Yams")],

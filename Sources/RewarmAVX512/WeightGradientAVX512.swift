@@ -1,10 +1,10 @@
-// Weight gradients of the linear layers with 16-lane (AVX-512) vectors, for x86-64 CPUs that
-// have AVX-512F. This module alone is compiled for `skylake-avx512` (see `Package.swift`); the
-// engine calls it only after checking the running CPU (`WeightGradient.swift`), so a binary
+// Weight gradients of the linear layers with 16-lane (AVX-512) vectors. This module alone is
+// compiled for `skylake-avx512` (see `Package.swift`); the engine calls it only after checking
+// that the running CPU has that feature set (`WeightGradient.requiredCPUFlags`), so a binary
 // built on an AVX-512 machine still runs, through OpenBLAS, on one without.
 
 #if arch(x86_64)
-typealias Float16x = SIMD16<Float>
+typealias Lanes16 = SIMD16<Float>
 
 /// dW (OC, IC) += dY^T (OC, N) @ X (N, IC), the weight gradient of `out = X W^T`, read where
 /// dY (N, OC) and X (N, IC) lie (row-major, leading dimensions OC and IC): no packed copies.
@@ -17,14 +17,15 @@ typealias Float16x = SIMD16<Float>
 /// every 8-row tile of dW passes over the same 32 columns of X's block while they are in cache.
 /// The register block is that of the BLIS/GotoBLAS kernels (Goto & van de Geijn 2008, "Anatomy
 /// of high-performance matrix multiplication") without their packing, which the short, wide dW
-/// allows: its operands are read once per 32 columns of dW, its output stays in cache.
+/// allows: its operands are read once per 32 columns of dW, and a narrow dW (the engine uses
+/// this kernel for OC or IC at most 128) stays in cache.
 public enum WeightGradientAVX512 {
     /// Positions (rows of dY and X) per pass over dW: at most 256, and few enough that a block
     /// of dY and X (depth x (OC + IC) floats) takes at most half of a 1 MB L2 cache.
     public static func depthBlock(OC: Int, IC: Int) -> Int {
         max(16, min(256, 131_072 / (OC + IC)))
     }
-    /// Rows of dW per register tile; a range given to `accumulate` should start at a multiple.
+    /// Rows of dW per register tile (the engine splits dW's rows among workers in whole tiles).
     public static let tileRows = 8
 
     /// Whether this kernel computes a product with IC input features: it reads X's rows 16
@@ -87,21 +88,21 @@ public enum WeightGradientAVX512 {
         var yt = y, xt = x
         for _ in 0..<depth {
             let b0 = xt.load16(0), b1 = xt.load16(16)
-            var a = Float16x(repeating: yt[0])
+            var a = Lanes16(repeating: yt[0])
             s00.addProduct(a, b0); s01.addProduct(a, b1)
-            a = Float16x(repeating: yt[1])
+            a = Lanes16(repeating: yt[1])
             s10.addProduct(a, b0); s11.addProduct(a, b1)
-            a = Float16x(repeating: yt[2])
+            a = Lanes16(repeating: yt[2])
             s20.addProduct(a, b0); s21.addProduct(a, b1)
-            a = Float16x(repeating: yt[3])
+            a = Lanes16(repeating: yt[3])
             s30.addProduct(a, b0); s31.addProduct(a, b1)
-            a = Float16x(repeating: yt[4])
+            a = Lanes16(repeating: yt[4])
             s40.addProduct(a, b0); s41.addProduct(a, b1)
-            a = Float16x(repeating: yt[5])
+            a = Lanes16(repeating: yt[5])
             s50.addProduct(a, b0); s51.addProduct(a, b1)
-            a = Float16x(repeating: yt[6])
+            a = Lanes16(repeating: yt[6])
             s60.addProduct(a, b0); s61.addProduct(a, b1)
-            a = Float16x(repeating: yt[7])
+            a = Lanes16(repeating: yt[7])
             s70.addProduct(a, b0); s71.addProduct(a, b1)
             yt += ldy
             xt += ldx
@@ -128,10 +129,10 @@ public enum WeightGradientAVX512 {
         var yt = y, xt = x
         for _ in 0..<depth {
             let b = xt.load16(0)
-            s0.addProduct(Float16x(repeating: yt[0]), b); s1.addProduct(Float16x(repeating: yt[1]), b)
-            s2.addProduct(Float16x(repeating: yt[2]), b); s3.addProduct(Float16x(repeating: yt[3]), b)
-            s4.addProduct(Float16x(repeating: yt[4]), b); s5.addProduct(Float16x(repeating: yt[5]), b)
-            s6.addProduct(Float16x(repeating: yt[6]), b); s7.addProduct(Float16x(repeating: yt[7]), b)
+            s0.addProduct(Lanes16(repeating: yt[0]), b); s1.addProduct(Lanes16(repeating: yt[1]), b)
+            s2.addProduct(Lanes16(repeating: yt[2]), b); s3.addProduct(Lanes16(repeating: yt[3]), b)
+            s4.addProduct(Lanes16(repeating: yt[4]), b); s5.addProduct(Lanes16(repeating: yt[5]), b)
+            s6.addProduct(Lanes16(repeating: yt[6]), b); s7.addProduct(Lanes16(repeating: yt[7]), b)
             yt += ldy
             xt += ldx
         }
@@ -146,10 +147,10 @@ public enum WeightGradientAVX512 {
         depth: Int, _ y: UnsafePointer<Float>, ldy: Int, _ x: UnsafePointer<Float>, ldx: Int,
         _ c: UnsafeMutablePointer<Float>, wide: Bool
     ) {
-        var s0 = c.load16(0), s1 = wide ? c.load16(16) : Float16x()
+        var s0 = c.load16(0), s1 = wide ? c.load16(16) : Lanes16()
         var yt = y, xt = x
         for _ in 0..<depth {
-            let a = Float16x(repeating: yt[0])
+            let a = Lanes16(repeating: yt[0])
             s0.addProduct(a, xt.load16(0))
             if wide { s1.addProduct(a, xt.load16(16)) }
             yt += ldy
@@ -162,14 +163,14 @@ public enum WeightGradientAVX512 {
 
 extension UnsafePointer where Pointee == Float {
     @inline(__always)
-    func load16(_ i: Int) -> Float16x { UnsafeRawPointer(self + i).loadUnaligned(as: Float16x.self) }
+    func load16(_ i: Int) -> Lanes16 { UnsafeRawPointer(self + i).loadUnaligned(as: Lanes16.self) }
 }
 
 extension UnsafeMutablePointer where Pointee == Float {
     @inline(__always)
-    func load16(_ i: Int) -> Float16x { UnsafeRawPointer(self + i).loadUnaligned(as: Float16x.self) }
+    func load16(_ i: Int) -> Lanes16 { UnsafeRawPointer(self + i).loadUnaligned(as: Lanes16.self) }
 
     @inline(__always)
-    func store16(_ v: Float16x, _ i: Int) { UnsafeMutableRawPointer(self + i).storeBytes(of: v, as: Float16x.self) }
+    func store16(_ v: Lanes16, _ i: Int) { UnsafeMutableRawPointer(self + i).storeBytes(of: v, as: Lanes16.self) }
 }
 #endif

@@ -80,8 +80,10 @@ struct BenchCommand: ParsableCommand {
         print(String(decoding: data, as: UTF8.self))
     }
 
-    /// The kernels of the step's weight gradients: "avx512", "openblas" or "avx512+openblas".
+    /// The kernels of the step's weight gradients of base matrices: "avx512", "openblas",
+    /// "avx512+openblas", or "none" under LoRA and QLoRA (the base is frozen: no weight gradients).
     private func weightGradientKernels(_ m: ModelConfig) -> String {
+        guard mode == "full" else { return "none" }
         let (C, F, V) = (m.hiddenSize, m.intermediateSize, m.vocabSize)
         let shapes = [(C, C), (F, C), (C, F), (V, C)]
         return Set(shapes.map { WeightGradient.kernel(OC: $0.0, IC: $0.1).rawValue }).sorted().joined(separator: "+")

@@ -4,7 +4,7 @@ import RewarmAVX512
 
 /// The weight gradients of the linear layers, dW (OC, IC) += dY^T @ X, with dY (N, OC) and
 /// X (N, IC): the engine's own AVX-512 kernel (`WeightGradientAVX512`, no packed copies of the
-/// two tall operands) for narrow matrices on CPUs that have AVX-512F, else OpenBLAS
+/// two tall operands) for narrow matrices on CPUs with AVX-512 (`cpuHasAVX512`), else OpenBLAS
 /// (`kernel(OC:IC:)`).
 public enum WeightGradient {
     /// The kernels that can compute a weight gradient.
@@ -15,12 +15,17 @@ public enum WeightGradient {
         case openblas
     }
 
-    /// Whether the running CPU has AVX-512F (its `/proc/cpuinfo` flags), read once.
+    /// The `/proc/cpuinfo` flags of the features `-target-cpu skylake-avx512` lets the compiler
+    /// use in `RewarmAVX512` (AVX-512 F, CD, BW, DQ, VL and the AVX2-era ones under them).
+    public static let requiredCPUFlags = ["avx2", "fma", "bmi2", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]
+
+    /// Whether the running CPU has every flag of `requiredCPUFlags` (read once).
     public static let cpuHasAVX512: Bool = {
         #if arch(x86_64)
-        TargetCPU.cpuFlags().contains("avx512f")
+        let flags = TargetCPU.cpuFlags()
+        return requiredCPUFlags.allSatisfy(flags.contains)
         #else
-        false
+        return false
         #endif
     }()
 
@@ -59,7 +64,8 @@ public enum WeightGradient {
             precondition(cpuHasAVX512 && WeightGradientAVX512.supports(IC: IC), "AVX-512 weight gradient for IC \(IC) on this CPU")
             let step = WeightGradientAVX512.tileRows
             let tiles = (OC + step - 1) / step
-            Parallel.chunks(tiles) { _, range in
+            // Split only products of at least about 256k multiply-adds per worker.
+            Parallel.chunks(tiles, minChunk: max(1, 32_768 / max(1, IC * N))) { _, range in
                 accumulateRows(dW, dY, X, N: N, OC: OC, IC: IC, rows: (range.lowerBound * step)..<min(OC, range.upperBound * step))
             }
             return

@@ -2,11 +2,13 @@ import Testing
 @testable import RewarmEngine
 
 /// `WeightGradient.accumulate`, dW (OC, IC) += dY^T @ X, against the naive Double sum on both
-/// kernels, on shapes that reach every path of the AVX-512 one: depth blocks of 256 positions
-/// and a ragged last block, 8-row tiles and leftover rows, 32-column panels and a last 16-wide one.
+/// kernels, on shapes that reach every path of the AVX-512 one: depth blocks of 256 (or, for
+/// wide matrices, fewer) positions and a ragged last block, 8-row tiles and leftover rows,
+/// 32-column panels and a last 16-wide one.
 @Suite("Weight gradient")
 struct WeightGradientTests {
-    static let shapes: [(N: Int, OC: Int, IC: Int)] = [(300, 13, 48), (5, 8, 16), (513, 24, 64), (3, 3, 32), (7, 5, 20)]
+    /// (300, 16, 704): blocks of 182 positions (a block of dY and X within half of L2).
+    static let shapes: [(N: Int, OC: Int, IC: Int)] = [(300, 13, 48), (5, 8, 16), (513, 24, 64), (3, 3, 32), (7, 5, 20), (300, 16, 704)]
 
     /// The kernels this CPU can run: OpenBLAS always, the AVX-512 kernel where the CPU has it.
     static var kernels: [WeightGradient.Kernel] { WeightGradient.cpuHasAVX512 ? [.openblas, .avx512] : [.openblas] }
