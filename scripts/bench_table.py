@@ -9,7 +9,10 @@ RESULTS.jsonl holds the JSON lines printed by bench_torch.py (engine "pytorch") 
 est_gflops_per_s, and for Rewarm blas_core (+ blas_core_source). FAILURES.jsonl holds one line per
 failed run: engine, mode, D, L, H, T, B, threads, reason. Lines of the notes FILE are printed
 under the table as "note: ...". Several lines for one cell (repeats) are
-folded to the median. Ratio = Rewarm tokens/s / PyTorch tokens/s (> 1: Rewarm is faster).
+folded to the median. Ratio = Rewarm tokens/s / PyTorch tokens/s (> 1: Rewarm is faster), of the
+two medians; with repeats, the paired ratio is the median (min-max) of the ratios of each Rewarm
+run to the PyTorch run of the same repeat (the i-th of each engine in file order, run back to
+back), which a drift of the machine's speed over the minutes of a run moves less.
 Standard library only.
 """
 import argparse
@@ -74,6 +77,17 @@ def fmt(x, digits=0):
     return format(x, ",.%df" % digits)
 
 
+def paired_ratio(torch_rows, rewarm_rows):
+    """Median (min-max) of Rewarm/PyTorch tokens/s over the i-th runs of each engine; '-' unless
+    both engines have the same number (> 1) of runs with a speed."""
+    t = [float(r["tokens_per_s"]) for r in torch_rows if isinstance(r.get("tokens_per_s"), (int, float))]
+    w = [float(r["tokens_per_s"]) for r in rewarm_rows if isinstance(r.get("tokens_per_s"), (int, float))]
+    if len(t) < 2 or len(t) != len(w) or min(t) <= 0:
+        return "-"
+    ratios = [b / a for a, b in zip(t, w)]
+    return "%.2f (%.2f-%.2f)" % (statistics.median(ratios), min(ratios), max(ratios))
+
+
 def blas_label(rows):
     cores = sorted({"%s (%s)" % (r.get("blas_core", "?"), r["blas_core_source"]) if r.get("blas_core_source")
                     else str(r.get("blas_core", "?")) for r in rows})
@@ -110,9 +124,9 @@ def render(results, failures, shape_names, date, cpu, coretype, extra_notes=(), 
         "OPENBLAS_CORETYPE: %s" % coretype,
         "",
         "| shape D/L/H/T/B | mode | threads | PyTorch tokens/s | Rewarm tokens/s | ratio Rewarm/PyTorch "
-        "| PyTorch GFLOP/s | Rewarm GFLOP/s | Rewarm sgemm GFLOP/s (model shapes) | Rewarm mfu "
+        "| paired ratio | PyTorch GFLOP/s | Rewarm GFLOP/s | Rewarm sgemm GFLOP/s (model shapes) | Rewarm mfu "
         "| Rewarm peak/expected MB | Rewarm blas_core |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     notes = []
     runs = 0
@@ -146,14 +160,15 @@ def render(results, failures, shape_names, date, cpu, coretype, extra_notes=(), 
         peak = median_of(cell["rewarm"], "peak_rss_mb")
         expected = median_of(cell["rewarm"], "expected_mb")
         memory = "%s / %s" % (fmt(peak, 0), fmt(expected, 0)) if peak is not None else "-"
-        lines.append("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            label, mode, threads, torch_tps_text, rewarm_tps_text, ratio,
+        lines.append("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            label, mode, threads, torch_tps_text, rewarm_tps_text, ratio, paired_ratio(cell["pytorch"], cell["rewarm"]),
             "FAILED" if torch_tps_text == "FAILED" else fmt(torch_gf, 1),
             "FAILED" if rewarm_tps_text == "FAILED" else fmt(rewarm_gf, 1),
             fmt(sgemm, 1), fmt(mfu, 2), memory, blas_label(cell["rewarm"])))
     if runs > 1:
         lines.insert(3, "runs per engine and cell: up to %d, alternating; tokens/s: median (min-max); "
-                        "ratio, GFLOP/s, mfu and memory: of the medians" % runs)
+                        "ratio, GFLOP/s, mfu and memory: of the medians; paired ratio: median (min-max) of "
+                        "the per-repeat ratios" % runs)
     if jobs:
         lines += ["", "| shape D/L/H/T/B | mode | Rewarm tokens/s, 1 run alone | 2 runs side by side (sum) | jobs-2 ratio |",
                   "|---|---|---:|---:|---:|"]
