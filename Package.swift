@@ -19,31 +19,28 @@ let engineTargetsAVX2: Bool = {
     #endif
 }()
 
-/// The engine is optimized in debug builds too (`-O`, with the checks kept): its 8-lane vector
-/// loops are many times slower unoptimized, and the tests and the debug CLI train real models.
-let engineSettings: [SwiftSetting] = [
+/// The engine's kernels are optimized in debug builds too (`-O`, with the checks kept): its
+/// vector loops are many times slower unoptimized, and the tests and the debug CLI train real
+/// models.
+let optimizedKernels: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
     .unsafeFlags(["-O"], .when(configuration: .debug)),
 ]
+
+let engineSettings: [SwiftSetting] = optimizedKernels
     + (engineTargetsAVX2 ? [.unsafeFlags(["-target-cpu", "haswell"]), .define("REWARM_AVX2")] : [])
 
-let hostIsX86_64: Bool = {
+/// `RewarmAVX512` holds the kernels written for 16-lane vectors. On an x86-64 host it is compiled
+/// for `skylake-avx512` whatever the building machine and `REWARM_PORTABLE`: the engine calls it
+/// only after checking that the running CPU has that feature set (`WeightGradient.cpuHasAVX512`),
+/// so the binary still runs without it.
+let avx512Settings: [SwiftSetting] = {
     #if arch(x86_64)
-    return true
+    return optimizedKernels + [.unsafeFlags(["-target-cpu", "skylake-avx512"])]
     #else
-    return false
+    return optimizedKernels
     #endif
 }()
-
-/// `RewarmAVX512` holds the kernels written for 16-lane vectors. On x86-64 it is compiled for
-/// `skylake-avx512` whatever the building machine and `REWARM_PORTABLE`: the engine calls it only
-/// after checking that the running CPU has that feature set (`WeightGradient.cpuHasAVX512`), so
-/// the binary still runs without it.
-let avx512Settings: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
-    .unsafeFlags(["-O"], .when(configuration: .debug)),
-]
-    + (hostIsX86_64 ? [.unsafeFlags(["-target-cpu", "skylake-avx512"])] : [])
 
 let package = Package(
     name: "Rewarm",

@@ -22,12 +22,16 @@ public enum WeightGradient {
     /// Whether the running CPU has every flag of `requiredCPUFlags` (read once).
     public static let cpuHasAVX512: Bool = {
         #if arch(x86_64)
-        let flags = TargetCPU.cpuFlags()
-        return requiredCPUFlags.allSatisfy(flags.contains)
+        return canRunAVX512(cpuFlags: TargetCPU.cpuFlags())
         #else
         return false
         #endif
     }()
+
+    /// Whether a CPU with these `/proc/cpuinfo` flags has every one of `requiredCPUFlags`.
+    static func canRunAVX512(cpuFlags flags: Set<String>) -> Bool {
+        requiredCPUFlags.allSatisfy(flags.contains)
+    }
 
     /// Kernel choice for the process: nil (the default) picks `.avx512` where it can run;
     /// `.openblas` forces OpenBLAS (`rewarm bench --blas-weight-gradients`, to compare).

@@ -58,7 +58,17 @@ struct WeightGradientTests {
         #expect(one.array == split.array)
     }
 
-    @Test("the AVX-512 kernel is chosen only on CPUs with AVX-512F, for widths that are multiples of 16 and for narrow matrices")
+    @Test("the AVX-512 kernel needs every feature skylake-avx512 lets the compiler use, not just AVX-512F")
+    func requiredFeatures() {
+        let all = Set(WeightGradient.requiredCPUFlags + ["sse4_2", "avx512ifma"])
+        #expect(WeightGradient.canRunAVX512(cpuFlags: all))
+        #expect(!WeightGradient.canRunAVX512(cpuFlags: ["avx2", "fma", "bmi2", "avx512f"]))  // e.g. Xeon Phi: no VL, BW, DQ
+        #expect(!WeightGradient.canRunAVX512(cpuFlags: all.subtracting(["avx512vl"])))
+        #expect(!WeightGradient.canRunAVX512(cpuFlags: []))  // no /proc/cpuinfo (macOS)
+        #expect(WeightGradient.cpuHasAVX512 == WeightGradient.canRunAVX512(cpuFlags: TargetCPU.cpuFlags()))
+    }
+
+    @Test("the AVX-512 kernel is chosen only on CPUs with AVX-512, for widths that are multiples of 16 and for narrow matrices")
     func kernelChoice() {
         #expect(WeightGradient.kernel(OC: 64, IC: 20) == .openblas)
         #expect(WeightGradient.kernel(OC: 64, IC: 8) == .openblas)
