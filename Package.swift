@@ -92,7 +92,7 @@ let package = Package(
             ]
         ),
         // MARK: Tests
-        .testTarget(name: "RewarmEngineTests", dependencies: ["RewarmEngine"]),
+        .testTarget(name: "RewarmEngineTests", dependencies: ["RewarmEngine", "RewarmAVX512"]),
         .testTarget(
             name: "RewarmLabTests",
             dependencies: ["RewarmLab", .product(name: "GRDB", package: "GRDB.swift")],

@@ -64,7 +64,7 @@ struct BenchCommand: ParsableCommand {
             "grads_mb": round1(r.memory.gradients), "adam_mb": round1(r.memory.optimizer),
             "activations_mb": round1(r.memory.activations),
             "base_weight_mb": round2(Double(r.baseWeightBytes) / 1_048_576),
-            "weight_gradients": weightGradientKernels(model),
+            "weight_gradients": r.weightGradientKernels,
         ]
         if let rate = r.sgemmGFLOPSModelShapes, let mfu = r.mfu {
             object["sgemm_gflops_model_shapes"] = round2(rate)
@@ -78,15 +78,6 @@ struct BenchCommand: ParsableCommand {
         }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
-    }
-
-    /// The kernels of the step's weight gradients of base matrices: "avx512", "openblas",
-    /// "avx512+openblas", or "none" under LoRA and QLoRA (the base is frozen: no weight gradients).
-    private func weightGradientKernels(_ m: ModelConfig) -> String {
-        guard mode == "full" else { return "none" }
-        let (C, F, V) = (m.hiddenSize, m.intermediateSize, m.vocabSize)
-        let shapes = [(C, C), (F, C), (C, F), (V, C)]
-        return Set(shapes.map { WeightGradient.kernel(OC: $0.0, IC: $0.1).rawValue }).sorted().joined(separator: "+")
     }
 
     private func round1(_ x: Double) -> Double { (x * 10).rounded() / 10 }

@@ -24,6 +24,17 @@ public struct ModelShapeGEMM: Sendable {
         public var description: String { "\(transA ? "T" : "N")\(transB ? "T" : "N") \(M)x\(N)x\(K)" }
     }
 
+    /// (OC, IC) of the weight matrices whose gradients the step computes (`WeightGradient`), one
+    /// entry per linear module (the layers' matrices share it) and one for lm_head.
+    public private(set) var weightGradientShapes: [(OC: Int, IC: Int)] = []
+
+    /// The kernels that compute those weight gradients on this machine, as "avx512", "openblas",
+    /// "avx512+openblas", or "none" when no base weight trains (LoRA, QLoRA).
+    public var weightGradientKernels: String {
+        let kernels = Set(weightGradientShapes.map { WeightGradient.kernel(OC: $0.OC, IC: $0.IC).rawValue })
+        return kernels.isEmpty ? "none" : kernels.sorted().joined(separator: "+")
+    }
+
     /// Calls per training step of each shape, per worker.
     public var calls: [Shape: Int] = [:]
     /// Data-parallel workers making these products at the same time.
@@ -41,6 +52,7 @@ public struct ModelShapeGEMM: Sendable {
             add(Shape(transA: false, transB: false, M: N, N: IC, K: OC, lda: OC, ldb: IC, ldc: IC), times)
             if weightTrains {
                 add(Shape(transA: true, transB: false, M: OC, N: IC, K: N, lda: OC, ldb: IC, ldc: IC), times)
+                weightGradientShapes.append((OC, IC))
             }
         }
         for m in WeightNames.linearModules {

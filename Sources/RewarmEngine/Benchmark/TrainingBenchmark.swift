@@ -51,6 +51,8 @@ public struct TrainingBenchmark: Sendable {
         public var peakRSSMegabytes: Double
         /// Bytes holding the base weights (float32, or 4-bit linear weights for qlora).
         public var baseWeightBytes: Int
+        /// Which kernels computed the step's weight gradients (`ModelShapeGEMM.weightGradientKernels`).
+        public var weightGradientKernels: String
     }
 
     /// Measure the sgemm rate on the model's shapes after the timed steps (for `mfu`).
@@ -120,13 +122,14 @@ public struct TrainingBenchmark: Sendable {
         let (flops, formula) = TrainingBenchmark.flopsPerToken(model: modelConfig, T: T, mode: mode, loraParameters: loraParams)
         let memory = TrainingMemory(model: m)
         let peak = PeakMemory.megabytes()
-        let shapes = measureModelShapes
-            ? ModelShapeGEMM(model: modelConfig, B: B, T: T, fineTuning: fineTuning, workers: BLAS.threads).measure() : nil
+        let products = ModelShapeGEMM(model: modelConfig, B: B, T: T, fineTuning: fineTuning, workers: BLAS.threads)
+        let shapes = measureModelShapes ? products.measure() : nil
         return Result(
             parameters: m.parameterCount, trainableParameters: m.trainableParameterCount, secondsPerStep: median,
             timedSteps: times.count, tokensPerSecond: tps, flopsPerToken: flops, flopsFormula: formula,
             estimatedGFLOPS: flops * tps / 1e9, firstLoss: losses.first ?? .nan, lastLoss: losses.last ?? .nan,
             sgemmGFLOPSModelShapes: shapes?.gflops, sgemmShapes: shapes?.perShape ?? [], memory: memory, peakRSSMegabytes: peak,
-            baseWeightBytes: 4 * m.weights.count + (m.quantizedBase?.byteCount ?? 0))
+            baseWeightBytes: 4 * m.weights.count + (m.quantizedBase?.byteCount ?? 0),
+            weightGradientKernels: products.weightGradientKernels)
     }
 }

@@ -70,21 +70,12 @@ public enum WeightGradient {
             let tiles = (OC + step - 1) / step
             // Split only products of at least about 256k multiply-adds per worker.
             Parallel.chunks(tiles, minChunk: max(1, 32_768 / max(1, IC * N))) { _, range in
-                accumulateRows(dW, dY, X, N: N, OC: OC, IC: IC, rows: (range.lowerBound * step)..<min(OC, range.upperBound * step))
+                WeightGradientAVX512.accumulate(
+                    dW, dY, X, N: N, OC: OC, IC: IC, rows: (range.lowerBound * step)..<min(OC, range.upperBound * step))
             }
             return
         }
         #endif
         BLAS.sgemm(transA: true, transB: false, M: OC, N: IC, K: N, alpha: 1, dY, lda: OC, X, ldb: IC, beta: 1, dW, ldc: IC)
     }
-
-    #if arch(x86_64)
-    /// The AVX-512 kernel on rows `rows` of dW only (`WeightGradientAVX512.accumulate`).
-    static func accumulateRows(
-        _ dW: UnsafeMutablePointer<Float>, _ dY: UnsafePointer<Float>, _ X: UnsafePointer<Float>, N: Int, OC: Int, IC: Int,
-        rows: Range<Int>
-    ) {
-        WeightGradientAVX512.accumulate(dW, dY, X, N: N, OC: OC, IC: IC, rows: rows)
-    }
-    #endif
 }

@@ -22,6 +22,9 @@ struct ModelShapeGEMMTests {
         #expect(two.workers == 2)
         #expect(two.flopsPerStep == one.flopsPerStep)
         #expect(ModelShapeGEMM(model: c, B: 1, T: T, fineTuning: .full, workers: 2).workers == 1)
+        // one shape per linear module (all layers alike) and lm_head; widths 8 and 12 are not multiples of 16
+        #expect(one.weightGradientShapes.count == 7 + 1)
+        #expect(one.weightGradientKernels == "openblas")
     }
 
     @Test("a LoRA step has no weight-gradient products for the frozen base: 4 FLOPs per base weight per token")
@@ -35,6 +38,8 @@ struct ModelShapeGEMMTests {
         let adapters = Double(L * 2) * 6 * 2 * Double(B * T * r * C)
         let shapes = ModelShapeGEMM(model: c, B: B, T: T, fineTuning: .lora(lora))
         #expect(abs(shapes.flopsPerStep - (base + adapters)) <= 1e-9 * shapes.flopsPerStep)
+        #expect(shapes.weightGradientShapes.isEmpty)
+        #expect(shapes.weightGradientKernels == "none")
     }
 
     @Test("the bench's memory estimate counts the gradients and activations of every data-parallel worker")

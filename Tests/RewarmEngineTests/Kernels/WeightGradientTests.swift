@@ -1,5 +1,8 @@
 import Testing
 @testable import RewarmEngine
+#if arch(x86_64)
+import RewarmAVX512
+#endif
 
 /// `WeightGradient.accumulate`, dW (OC, IC) += dY^T @ X, against the naive Double sum on both
 /// kernels, on shapes that reach every path of the AVX-512 one: depth blocks of 256 (or, for
@@ -51,7 +54,7 @@ struct WeightGradientTests {
         Parallel.withThreads(2) { WeightGradient.accumulate(two.pointer, Y.pointer, Xb.pointer, N: N, OC: OC, IC: IC, kernel: .avx512) }
         #if arch(x86_64)
         for rows in [0..<8, 8..<16, 16..<21] {
-            WeightGradient.accumulateRows(split.pointer, Y.pointer, Xb.pointer, N: N, OC: OC, IC: IC, rows: rows)
+            WeightGradientAVX512.accumulate(split.pointer, Y.pointer, Xb.pointer, N: N, OC: OC, IC: IC, rows: rows)
         }
         #endif
         #expect(one.array == two.array)
