@@ -125,7 +125,7 @@ def render(results, failures, shape_names, date, cpu, coretype, extra_notes=(), 
         "",
         "| shape D/L/H/T/B | mode | threads | PyTorch tokens/s | Rewarm tokens/s | ratio Rewarm/PyTorch "
         "| paired ratio | PyTorch GFLOP/s | Rewarm GFLOP/s | Rewarm sgemm GFLOP/s (model shapes) | Rewarm mfu "
-        "| Rewarm peak/expected MB | Rewarm blas_core |",
+        "| Rewarm peak / baseline + expected MB | Rewarm blas_core |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     notes = []
@@ -159,7 +159,10 @@ def render(results, failures, shape_names, date, cpu, coretype, extra_notes=(), 
         mfu = median_of(cell["rewarm"], "mfu")
         peak = median_of(cell["rewarm"], "peak_rss_mb")
         expected = median_of(cell["rewarm"], "expected_mb")
-        memory = "%s / %s" % (fmt(peak, 0), fmt(expected, 0)) if peak is not None else "-"
+        baseline = median_of(cell["rewarm"], "baseline_rss_mb")
+        memory = "-"
+        if peak is not None:
+            memory = "%s / %s + %s" % (fmt(peak, 0), fmt(baseline, 0), fmt(expected, 0))
         lines.append("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             label, mode, threads, torch_tps_text, rewarm_tps_text, ratio, paired_ratio(cell["pytorch"], cell["rewarm"]),
             "FAILED" if torch_tps_text == "FAILED" else fmt(torch_gf, 1),

@@ -26,6 +26,9 @@ struct BenchCommand: ParsableCommand {
     var noMfu = false
     @Flag(help: "Add sgemm_shapes: the measured rate of every product shape of a step (with the mfu measurement).")
     var shapes = false
+    @Option(name: .customLong("positions-per-pass"),
+            help: "Positions per forward/backward pass of each worker (whole sequences, at least one); 0 runs a worker's sequences in one pass.")
+    var positionsPerPass = BatchPasses.defaultPositions
     @Flag(name: .customLong("blas-weight-gradients"),
           help: "Compute the linear layers' weight gradients with OpenBLAS instead of Rewarm's AVX-512 kernel (to compare).")
     var blasWeightGradients = false
@@ -35,6 +38,7 @@ struct BenchCommand: ParsableCommand {
         guard dim > 0, layers > 0, heads > 0, context > 1, batch > 0, threads > 0, steps > 0 else {
             throw ValidationError("--dim, --layers, --heads, --batch, --threads, --steps must be positive and --context > 1")
         }
+        guard positionsPerPass >= 0 else { throw ValidationError("--positions-per-pass must be 0 or positive, got \(positionsPerPass)") }
         guard !(shapes && noMfu) else { throw ValidationError("--shapes needs the sgemm measurement that --no-mfu skips") }
         guard dim % heads == 0, (dim / heads) % 2 == 0 else {
             throw ValidationError("--heads \(heads) must divide --dim \(dim) into an even head size")
@@ -50,6 +54,7 @@ struct BenchCommand: ParsableCommand {
         bench.maxSeconds = maxSeconds
         bench.loraRank = loraR
         bench.measureModelShapes = !noMfu
+        bench.positionsPerPass = positionsPerPass == 0 ? nil : positionsPerPass
         if blasWeightGradients { WeightGradient.forced = .openblas }
         let r = bench.run()
         var object: [String: Any] = [
@@ -60,11 +65,12 @@ struct BenchCommand: ParsableCommand {
             "blas_core_source": BLASCoreSelection.source, "flops_per_token": r.flopsPerToken,
             "flops_formula": r.flopsFormula, "intermediate_size": model.intermediateSize, "timed_steps": r.timedSteps,
             "loss_first": round4(r.firstLoss), "loss_last": round4(r.lastLoss), "peak_rss_mb": round1(r.peakRSSMegabytes),
+            "baseline_rss_mb": round1(r.baselineRSSMegabytes),
             "expected_mb": round1(r.memory.total), "params_mb": round1(r.memory.parameters),
             "grads_mb": round1(r.memory.gradients), "adam_mb": round1(r.memory.optimizer),
             "activations_mb": round1(r.memory.activations),
             "base_weight_mb": round2(Double(r.baseWeightBytes) / 1_048_576),
-            "weight_gradients": r.weightGradientKernels,
+            "weight_gradients": r.weightGradientKernels, "positions_per_pass": r.positionsPerPass,
         ]
         if let rate = r.sgemmGFLOPSModelShapes, let mfu = r.mfu {
             object["sgemm_gflops_model_shapes"] = round2(rate)

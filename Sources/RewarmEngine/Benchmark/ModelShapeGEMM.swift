@@ -5,8 +5,9 @@ import Foundation
 /// utilisation (`mfu`).
 ///
 /// With W data-parallel workers (`forwardBackward`: W = min(threads, B)) every worker makes the
-/// products of its B/W sequences on one BLAS thread, all W at once; so the shapes are those of a
-/// shard, N = (B/W)*T, measured on W concurrent single-threaded workers. Per linear layer (IC, OC)
+/// products of its B/W sequences on one BLAS thread, all W at once, in passes of S sequences
+/// (`BatchPasses`); so the shapes are those of a pass, N = S*T, made once per pass and measured
+/// on W concurrent single-threaded workers. Per linear layer (IC, OC)
 /// (q, k, v, o, gate, up, down, lm_head): forward out = x W^T (N, OC, IC); backward dx = dout W
 /// (N, IC, OC) and, when the weight trains, dW = dout^T x (OC, IC, N). LoRA adds its rank-r
 /// products (`loraForward`/`loraBackward`). Attention's products are not sgemm calls (the
@@ -39,13 +40,20 @@ public struct ModelShapeGEMM: Sendable {
     public var calls: [Shape: Int] = [:]
     /// Data-parallel workers making these products at the same time.
     public let workers: Int
+    /// Sequences in the largest pass of a worker (`BatchPasses`).
+    public let sequencesPerPass: Int
+    /// Passes per worker and step: every product is made once per pass.
+    private let passCount: Int
 
     /// The products of a step of B sequences of T positions split across `workers` (capped at
-    /// B; a batch that does not divide evenly is measured with the smaller shard).
-    public init(model c: ModelConfig, B: Int, T: Int, fineTuning: FineTuning, workers: Int = 1) {
+    /// B), each worker's run in passes of about `positionsPerPass` positions (nil: one pass). A
+    /// batch that does not divide evenly is measured with the smaller shard and pass.
+    public init(model c: ModelConfig, B: Int, T: Int, fineTuning: FineTuning, workers: Int = 1, positionsPerPass: Int? = nil) {
         self.workers = max(1, min(workers, B))
-        let Bw = B / self.workers
-        let N = Bw * T, C = c.hiddenSize, L = c.numHiddenLayers
+        let passes = BatchPasses.split(0..<(B / self.workers), T: T, positions: positionsPerPass)
+        sequencesPerPass = passes.map(\.count).max() ?? 0
+        passCount = passes.count
+        let N = (passes.map(\.count).min() ?? 0) * T, C = c.hiddenSize, L = c.numHiddenLayers
         let baseTrains: Bool = if case .full = fineTuning { true } else { false }
         func linear(_ IC: Int, _ OC: Int, times: Int, weightTrains: Bool) {
             add(Shape(transA: false, transB: true, M: N, N: OC, K: IC, lda: IC, ldb: IC, ldc: OC), times)
@@ -75,7 +83,7 @@ public struct ModelShapeGEMM: Sendable {
         }
     }
 
-    private mutating func add(_ s: Shape, _ n: Int) { calls[s, default: 0] += n }
+    private mutating func add(_ s: Shape, _ n: Int) { calls[s, default: 0] += n * passCount }
 
     /// FLOPs of all the products of one step (all workers).
     public var flopsPerStep: Double { Double(workers) * calls.reduce(0) { $0 + $1.key.flops * Double($1.value) } }

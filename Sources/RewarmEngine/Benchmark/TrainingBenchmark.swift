@@ -16,6 +16,8 @@ public struct TrainingBenchmark: Sendable {
     public var warmupSteps = 3
     public var steps = 20
     public var maxSeconds = 90.0
+    /// Positions per forward/backward pass (`BatchPasses`); nil: each worker's sequences in one pass.
+    public var positionsPerPass: Int? = BatchPasses.defaultPositions
 
     public init(mode: Mode, model: ModelConfig, batchSize: Int, contextLength: Int, threads: Int) {
         self.mode = mode
@@ -49,10 +51,15 @@ public struct TrainingBenchmark: Sendable {
         public var memory: TrainingMemory
         /// Peak resident memory of the process after the timed steps (VmHWM), MiB.
         public var peakRSSMegabytes: Double
+        /// Resident memory before the model is built (VmRSS: the Swift runtime, the libraries,
+        /// the process), MiB: what the peak holds besides the run's own needs (`memory`).
+        public var baselineRSSMegabytes: Double
         /// Bytes holding the base weights (float32, or 4-bit linear weights for qlora).
         public var baseWeightBytes: Int
         /// Which kernels computed the step's weight gradients (`ModelShapeGEMM.weightGradientKernels`).
         public var weightGradientKernels: String
+        /// Positions of the largest forward/backward pass of a worker (`BatchPasses`).
+        public var positionsPerPass: Int
     }
 
     /// Measure the sgemm rate on the model's shapes after the timed steps (for `mfu`).
@@ -72,6 +79,7 @@ public struct TrainingBenchmark: Sendable {
 
     public func run() -> Result {
         BLAS.setThreads(threads)
+        let baseline = PeakMemory.residentMegabytes()
         let lora = LoRASettings(rank: loraRank, alpha: loraAlpha, targets: loraTargets)
         let fineTuning: FineTuning = switch mode {
         case .full: .full
@@ -81,6 +89,7 @@ public struct TrainingBenchmark: Sendable {
         var modelConfig = model
         modelConfig.maxPositionEmbeddings = max(model.maxPositionEmbeddings, contextLength)
         let m = LlamaModel(config: modelConfig, fineTuning: fineTuning)
+        m.positionsPerPass = positionsPerPass
         m.initializeWeights(seed: 0)
         m.initializeAdapters(seed: 0)
         let optimizer = OptimizerState(for: m)
@@ -122,14 +131,15 @@ public struct TrainingBenchmark: Sendable {
         let (flops, formula) = TrainingBenchmark.flopsPerToken(model: modelConfig, T: T, mode: mode, loraParameters: loraParams)
         let memory = TrainingMemory(model: m)
         let peak = PeakMemory.megabytes()
-        let products = ModelShapeGEMM(model: modelConfig, B: B, T: T, fineTuning: fineTuning, workers: BLAS.threads)
+        let products = ModelShapeGEMM(
+            model: modelConfig, B: B, T: T, fineTuning: fineTuning, workers: BLAS.threads, positionsPerPass: positionsPerPass)
         let shapes = measureModelShapes ? products.measure() : nil
         return Result(
             parameters: m.parameterCount, trainableParameters: m.trainableParameterCount, secondsPerStep: median,
             timedSteps: times.count, tokensPerSecond: tps, flopsPerToken: flops, flopsFormula: formula,
             estimatedGFLOPS: flops * tps / 1e9, firstLoss: losses.first ?? .nan, lastLoss: losses.last ?? .nan,
-            sgemmGFLOPSModelShapes: shapes?.gflops, sgemmShapes: shapes?.perShape ?? [], memory: memory, peakRSSMegabytes: peak,
+            sgemmGFLOPSModelShapes: shapes?.gflops, sgemmShapes: shapes?.perShape ?? [], memory: memory, peakRSSMegabytes: peak, baselineRSSMegabytes: baseline,
             baseWeightBytes: 4 * m.weights.count + (m.quantizedBase?.byteCount ?? 0),
-            weightGradientKernels: products.weightGradientKernels)
+            weightGradientKernels: products.weightGradientKernels, positionsPerPass: products.sequencesPerPass * T)
     }
 }

@@ -28,11 +28,17 @@ public struct TrainingMemory: Sendable {
     }
 }
 
-/// Peak resident memory of this process (VmHWM of /proc/self/status), in MiB; 0 when unknown.
+/// Resident memory of this process from /proc/self/status, in MiB; 0 when unknown.
 public enum PeakMemory {
-    public static func megabytes() -> Double {
+    /// The peak so far (VmHWM).
+    public static func megabytes() -> Double { status("VmHWM:") }
+
+    /// The current resident set (VmRSS).
+    public static func residentMegabytes() -> Double { status("VmRSS:") }
+
+    private static func status(_ field: String) -> Double {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
               let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
         return kb / 1024
     }

@@ -8,7 +8,7 @@ import Foundation
 //
 // On small models this scales better than splitting every product across threads: each
 // worker keeps its matrices in its own core's cache and there is one synchronisation per step
-// instead of several per layer.
+// instead of several per layer. Each worker runs its shard in passes (`BatchPasses`).
 
 extension LlamaModel {
     /// Forward and backward of one (micro-)batch, accumulating into `gradients` the gradient of
@@ -21,8 +21,8 @@ extension LlamaModel {
         inputs: UnsafePointer<Int32>, targets: UnsafePointer<Int32>, B: Int, T: Int, lossScale: Float,
         dropoutKey: UInt64? = nil
     ) -> Double {
-        let (loss, workers) = meanOverShards(B: B, T: T) { m, w, rows, n0 in
-            if w > 0 { m.zeroGradients() }
+        for replica in workerModels(B: B).dropFirst() { replica.zeroGradients() }
+        let (loss, workers) = meanOverShards(B: B, T: T) { m, _, rows, n0 in
             let mean = m.forward(
                 inputs: inputs + n0, targets: targets + n0, B: rows.count, T: T, dropoutKey: dropoutKey, firstRow: n0)!
             m.backward(
@@ -48,31 +48,37 @@ extension LlamaModel {
         return (0..<n).map { w in (B * w / n)..<(B * (w + 1) / n) }
     }
 
-    /// Runs `shardMean(model, worker, rows, firstRow)` (the mean token loss of sequences `rows`,
-    /// whose first position is row `firstRow` of the batch) for every shard: inline on this model
-    /// when there is one shard, else all at once, worker w on its own model with one thread
-    /// (OpenBLAS and the engine's loops). Returns the batch's mean token loss, each shard weighted
-    /// by its positions, and the models that ran (this one first).
+    /// Runs `passMean(model, worker, rows, firstRow)` (the mean token loss of sequences `rows`,
+    /// whose first position is row `firstRow` of the batch) for every pass (`BatchPasses`) of
+    /// every shard: inline on this model when there is one shard, else the shards all at once,
+    /// worker w on its own model with one thread (OpenBLAS and the engine's loops), its passes
+    /// in order. Returns the batch's mean token loss, each pass weighted by its positions, and
+    /// the models that ran (this one first).
     private func meanOverShards(
-        B: Int, T: Int, _ shardMean: (_ model: LlamaModel, _ worker: Int, _ rows: Range<Int>, _ firstRow: Int) -> Double
+        B: Int, T: Int, _ passMean: (_ model: LlamaModel, _ worker: Int, _ rows: Range<Int>, _ firstRow: Int) -> Double
     ) -> (loss: Double, workers: [LlamaModel]) {
         let shards = shardedBatch(B: B)
-        guard shards.count > 1 else { return (shardMean(self, 0, 0..<B, 0), [self]) }
-        let workers = [self] + replicaModels(shards.count - 1)
-        let sums = BLAS.singleThreadedIf(true) {
-            Parallel.concurrentMap(shards.count) { w in
-                Parallel.withThreads(1) {
-                    shardMean(workers[w], w, shards[w], shards[w].lowerBound * T) * Double(shards[w].count * T)
-                }
+        let workers = workerModels(B: B)
+        let positions = positionsPerPass
+        // Sum of the token losses of one shard, pass by pass.
+        func shardSum(_ w: Int) -> Double {
+            BatchPasses.split(shards[w], T: T, positions: positions).reduce(0) { sum, pass in
+                sum + passMean(workers[w], w, pass, pass.lowerBound * T) * Double(pass.count * T)
             }
+        }
+        guard shards.count > 1 else { return (shardSum(0) / Double(B * T), workers) }
+        let sums = BLAS.singleThreadedIf(true) {
+            Parallel.concurrentMap(shards.count) { w in Parallel.withThreads(1) { shardSum(w) } }
         }
         return (sums.reduce(0, +) / Double(B * T), workers)
     }
 
-    /// `count` workers beyond this model, made the first time they are needed.
-    private func replicaModels(_ count: Int) -> [LlamaModel] {
+    /// The models that run a batch of B sequences, one per shard: this one first, then
+    /// replicas, made the first time they are needed.
+    private func workerModels(B: Int) -> [LlamaModel] {
+        let count = shardedBatch(B: B).count - 1
         while replicas.count < count { replicas.append(LlamaModel(replicaOf: self)) }
-        return Array(replicas.prefix(count))
+        return [self] + replicas.prefix(count)
     }
 
     /// gradients += the sum of `others`' gradients (same layout), 8 lanes at a time, split

@@ -89,6 +89,10 @@ public final class LlamaModel: @unchecked Sendable {
     /// Data-parallel workers beyond this model (`DataParallel.swift`), made on first use.
     var replicas: [LlamaModel] = []
 
+    /// Positions per pass of `forwardBackward` and `meanLoss` (`BatchPasses`): each worker runs
+    /// its sequences in passes of about this many positions; nil runs them in one pass.
+    public var positionsPerPass: Int? = BatchPasses.defaultPositions
+
     // MARK: Parameters
 
     /// Every trainable tensor, base ones first, in slab order (the optimizer's and the gradient

@@ -27,6 +27,21 @@ struct ModelShapeGEMMTests {
         #expect(one.weightGradientKernels == "openblas")
     }
 
+    @Test("passes make each product once per pass on the pass's positions, with the FLOPs of one pass")
+    func passesSplitTheProducts() {
+        let c = Self.config
+        let one = ModelShapeGEMM(model: c, B: 16, T: 128, fineTuning: .full)
+        let passes = ModelShapeGEMM(model: c, B: 16, T: 128, fineTuning: .full, positionsPerPass: 512)
+        #expect(one.sequencesPerPass == 16 && passes.sequencesPerPass == 4)
+        #expect(abs(passes.flopsPerStep - one.flopsPerStep) <= 1e-9 * one.flopsPerStep)
+        let forward = { (s: ModelShapeGEMM) in s.calls.filter { !$0.key.transA && $0.key.transB && $0.key.N == c.vocabSize } }
+        #expect(forward(one).map { $0.key.M } == [2048] && forward(one).map(\.value) == [1])
+        #expect(forward(passes).map { $0.key.M } == [512] && forward(passes).map(\.value) == [4])
+        // two workers: shards of 8 sequences, each in 2 passes of 4
+        let two = ModelShapeGEMM(model: c, B: 16, T: 128, fineTuning: .full, workers: 2, positionsPerPass: 512)
+        #expect(two.sequencesPerPass == 4 && forward(two).map(\.value) == [2])
+    }
+
     @Test("a LoRA step has no weight-gradient products for the frozen base: 4 FLOPs per base weight per token")
     func loraStepFlops() {
         let c = Self.config

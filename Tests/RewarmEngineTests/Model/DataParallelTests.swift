@@ -6,10 +6,14 @@ import Testing
 /// the whole batch on one worker, up to float rounding.
 @Suite("Data-parallel training step")
 struct DataParallelTests {
-    /// Loss and gradients of one `forwardBackward` over B sequences with `threads` workers,
-    /// called twice (the second call accumulates: gradients are twice the first's).
-    func step(_ fineTuning: FineTuning, threads: Int, B: Int, dropoutKey: UInt64? = nil) -> (loss: Double, grads: [Float], again: [Float]) {
+    /// Loss and gradients of one `forwardBackward` over B sequences with `threads` workers, each
+    /// running its sequences in passes of `positionsPerPass` positions (nil: one pass), called
+    /// twice (the second call accumulates: gradients are twice the first's).
+    func step(
+        _ fineTuning: FineTuning, threads: Int, B: Int, dropoutKey: UInt64? = nil, positionsPerPass: Int? = nil
+    ) -> (loss: Double, grads: [Float], again: [Float]) {
         let m = TinyModels.model(fineTuning)  // non-zero LoRA B: adapters change the output
+        m.positionsPerPass = positionsPerPass
         let T = 8
         let (inputs, targets) = TinyModels.tokens(B: B, T: T, seed: 5)
         return Parallel.withThreads(threads) {
@@ -59,6 +63,46 @@ struct DataParallelTests {
     @Test("freezing lower layers: a batch split over 2 workers matches 1 worker")
     func freezeMatchesSerial() {
         expectSame(step(.freeze(trainableLayers: 1), threads: 1, B: 4), step(.freeze(trainableLayers: 1), threads: 2, B: 4))
+    }
+
+    @Test("a batch run in passes of 1 or 2 sequences, on 1 or 2 workers, gives the loss and gradients of one pass")
+    func passesMatchOnePass() {
+        let whole = step(.full, threads: 1, B: 5)
+        expectSame(whole, step(.full, threads: 1, B: 5, positionsPerPass: 16))  // T = 8: 3 passes
+        expectSame(whole, step(.full, threads: 1, B: 5, positionsPerPass: 1))   // 5 passes of 1
+        expectSame(whole, step(.full, threads: 2, B: 5, positionsPerPass: 16))  // shards of 2 and 3
+    }
+
+    @Test("a LoRA batch with dropout run in passes draws the masks of one pass")
+    func loraPassesDrawTheSameMasks() {
+        let lora = FineTuning.lora(LoRASettings(rank: 4, alpha: 8, dropout: 0.2, targets: ["q_proj", "v_proj", "down_proj"]))
+        expectSame(step(lora, threads: 1, B: 4, dropoutKey: 77), step(lora, threads: 1, B: 4, dropoutKey: 77, positionsPerPass: 8))
+    }
+
+    @Test("a frozen-layer batch run in passes matches one pass, and a pass allocates activations for its own sequences only")
+    func passesAllocateForAPass() {
+        expectSame(step(.freeze(trainableLayers: 1), threads: 1, B: 4), step(.freeze(trainableLayers: 1), threads: 1, B: 4, positionsPerPass: 16))
+        let T = 8
+        let (inputs, targets) = TinyModels.tokens(B: 6, T: T, seed: 3)
+        func activationFloats(B: Int, positionsPerPass: Int?) -> Int {
+            let m = TinyModels.model()
+            m.positionsPerPass = positionsPerPass
+            _ = m.forwardBackward(inputs: inputs, targets: targets, B: B, T: T, lossScale: 1)
+            return m.activationFloatCount
+        }
+        #expect(activationFloats(B: 6, positionsPerPass: 16) == activationFloats(B: 2, positionsPerPass: nil))
+        #expect(activationFloats(B: 6, positionsPerPass: 16) < activationFloats(B: 6, positionsPerPass: nil))
+    }
+
+    @Test("meanLoss in passes equals forward on the whole batch")
+    func meanLossInPasses() {
+        let m = TinyModels.model()
+        let B = 5, T = 8
+        let (inputs, targets) = TinyModels.tokens(B: B, T: T, seed: 4)
+        let whole = m.loss(inputs, targets, B: B, T: T)
+        m.positionsPerPass = 16
+        let passes = m.meanLoss(inputs: inputs, targets: targets, B: B, T: T)
+        #expect(abs(whole - passes) <= 1e-6 * whole)
     }
 
     @Test("meanLoss split over 2 workers equals forward on the whole batch, and a batch of 1 is not split")
