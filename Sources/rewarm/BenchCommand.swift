@@ -38,7 +38,9 @@ struct BenchCommand: ParsableCommand {
         guard dim > 0, layers > 0, heads > 0, context > 1, batch > 0, threads > 0, steps > 0 else {
             throw ValidationError("--dim, --layers, --heads, --batch, --threads, --steps must be positive and --context > 1")
         }
-        guard positionsPerPass >= 0 else { throw ValidationError("--positions-per-pass must be 0 or positive, got \(positionsPerPass)") }
+        guard positionsPerPass >= 0 else {
+            throw ValidationError("--positions-per-pass must be 0 or positive, got \(positionsPerPass)")
+        }
         guard !(shapes && noMfu) else { throw ValidationError("--shapes needs the sgemm measurement that --no-mfu skips") }
         guard dim % heads == 0, (dim / heads) % 2 == 0 else {
             throw ValidationError("--heads \(heads) must divide --dim \(dim) into an even head size")

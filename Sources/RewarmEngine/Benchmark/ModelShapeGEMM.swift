@@ -40,7 +40,7 @@ public struct ModelShapeGEMM: Sendable {
     public var calls: [Shape: Int] = [:]
     /// Data-parallel workers making these products at the same time.
     public let workers: Int
-    /// Sequences in the largest pass of a worker (`BatchPasses`).
+    /// Sequences in the largest pass of the largest shard (`BatchPasses`).
     public let sequencesPerPass: Int
     /// Passes per worker and step: every product is made once per pass.
     private let passCount: Int
@@ -48,10 +48,13 @@ public struct ModelShapeGEMM: Sendable {
     /// The products of a step of B sequences of T positions split across `workers` (capped at
     /// B), each worker's run in passes of about `positionsPerPass` positions (nil: one pass). A
     /// batch that does not divide evenly is measured with the smaller shard and pass.
-    public init(model c: ModelConfig, B: Int, T: Int, fineTuning: FineTuning, workers: Int = 1, positionsPerPass: Int? = nil) {
+    public init(
+        model c: ModelConfig, B: Int, T: Int, fineTuning: FineTuning, workers: Int = 1, positionsPerPass: Int? = nil
+    ) {
         self.workers = max(1, min(workers, B))
         let passes = BatchPasses.split(0..<(B / self.workers), T: T, positions: positionsPerPass)
-        sequencesPerPass = passes.map(\.count).max() ?? 0
+        let largestShard = (B + self.workers - 1) / self.workers
+        sequencesPerPass = BatchPasses.split(0..<largestShard, T: T, positions: positionsPerPass).map(\.count).max() ?? 0
         passCount = passes.count
         let N = (passes.map(\.count).min() ?? 0) * T, C = c.hiddenSize, L = c.numHiddenLayers
         let baseTrains: Bool = if case .full = fineTuning { true } else { false }

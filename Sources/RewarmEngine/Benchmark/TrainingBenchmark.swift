@@ -138,7 +138,8 @@ public struct TrainingBenchmark: Sendable {
             parameters: m.parameterCount, trainableParameters: m.trainableParameterCount, secondsPerStep: median,
             timedSteps: times.count, tokensPerSecond: tps, flopsPerToken: flops, flopsFormula: formula,
             estimatedGFLOPS: flops * tps / 1e9, firstLoss: losses.first ?? .nan, lastLoss: losses.last ?? .nan,
-            sgemmGFLOPSModelShapes: shapes?.gflops, sgemmShapes: shapes?.perShape ?? [], memory: memory, peakRSSMegabytes: peak, baselineRSSMegabytes: baseline,
+            sgemmGFLOPSModelShapes: shapes?.gflops, sgemmShapes: shapes?.perShape ?? [], memory: memory,
+            peakRSSMegabytes: peak, baselineRSSMegabytes: baseline,
             baseWeightBytes: 4 * m.weights.count + (m.quantizedBase?.byteCount ?? 0),
             weightGradientKernels: products.weightGradientKernels, positionsPerPass: products.sequencesPerPass * T)
     }

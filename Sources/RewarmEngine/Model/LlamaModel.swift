@@ -165,7 +165,8 @@ public final class LlamaModel: @unchecked Sendable {
         return sum / Double(N)
     }
 
-    /// The logits of the last forward pass, (B, T, V); only valid after a forward without targets.
+    /// The logits of the last forward pass, (B, T, V); only valid after a `forward` without
+    /// targets (after `forwardBackward` or `meanLoss` the activations hold the last pass only).
     public func logits(B: Int, T: Int) -> [Float] {
         let a = activations(B: B, T: T)
         return Array(UnsafeBufferPointer(start: a.logits, count: B * T * config.vocabSize))

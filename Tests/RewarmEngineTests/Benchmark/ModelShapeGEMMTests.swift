@@ -40,6 +40,10 @@ struct ModelShapeGEMMTests {
         // two workers: shards of 8 sequences, each in 2 passes of 4
         let two = ModelShapeGEMM(model: c, B: 16, T: 128, fineTuning: .full, workers: 2, positionsPerPass: 512)
         #expect(two.sequencesPerPass == 4 && forward(two).map(\.value) == [2])
+        // B = 5 on 2 workers: shards of 2 and 3 sequences, one pass each (up to 3 sequences per
+        // pass): measured on the smaller (N = 256), the largest pass reported (3 sequences)
+        let uneven = ModelShapeGEMM(model: c, B: 5, T: 128, fineTuning: .full, workers: 2, positionsPerPass: 384)
+        #expect(uneven.sequencesPerPass == 3 && forward(uneven).map { $0.key.M } == [256])
     }
 
     @Test("a LoRA step has no weight-gradient products for the frozen base: 4 FLOPs per base weight per token")

@@ -73,21 +73,33 @@ struct DataParallelTests {
         expectSame(whole, step(.full, threads: 2, B: 5, positionsPerPass: 16))  // shards of 2 and 3
     }
 
-    @Test("a LoRA batch with dropout run in passes draws the masks of one pass")
+    @Test("a LoRA batch with dropout run in passes, on 1 or 2 workers, draws the masks of one pass")
     func loraPassesDrawTheSameMasks() {
         let lora = FineTuning.lora(LoRASettings(rank: 4, alpha: 8, dropout: 0.2, targets: ["q_proj", "v_proj", "down_proj"]))
-        expectSame(step(lora, threads: 1, B: 4, dropoutKey: 77), step(lora, threads: 1, B: 4, dropoutKey: 77, positionsPerPass: 8))
+        let whole = step(lora, threads: 1, B: 5, dropoutKey: 77)
+        expectSame(whole, step(lora, threads: 1, B: 5, dropoutKey: 77, positionsPerPass: 8))
+        expectSame(whole, step(lora, threads: 2, B: 5, dropoutKey: 77, positionsPerPass: 8))  // shards of 2 and 3
+    }
+
+    @Test("a QLoRA batch run in passes, on 1 or 2 workers, matches one pass")
+    func qloraPassesMatchOnePass() {
+        let qlora = FineTuning.qlora(LoRASettings(rank: 4, alpha: 8, dropout: 0, targets: ["q_proj", "v_proj", "up_proj"]), .nf4)
+        let whole = step(qlora, threads: 1, B: 5)
+        expectSame(whole, step(qlora, threads: 1, B: 5, positionsPerPass: 16))
+        expectSame(whole, step(qlora, threads: 2, B: 5, positionsPerPass: 8))
     }
 
     @Test("a frozen-layer batch run in passes matches one pass, and a pass allocates activations for its own sequences only")
     func passesAllocateForAPass() {
-        expectSame(step(.freeze(trainableLayers: 1), threads: 1, B: 4), step(.freeze(trainableLayers: 1), threads: 1, B: 4, positionsPerPass: 16))
+        let frozen = FineTuning.freeze(trainableLayers: 1)
+        expectSame(step(frozen, threads: 1, B: 4), step(frozen, threads: 1, B: 4, positionsPerPass: 16))
         let T = 8
         let (inputs, targets) = TinyModels.tokens(B: 6, T: T, seed: 3)
+        // one worker: the activations are this model's alone
         func activationFloats(B: Int, positionsPerPass: Int?) -> Int {
             let m = TinyModels.model()
             m.positionsPerPass = positionsPerPass
-            _ = m.forwardBackward(inputs: inputs, targets: targets, B: B, T: T, lossScale: 1)
+            _ = Parallel.withThreads(1) { m.forwardBackward(inputs: inputs, targets: targets, B: B, T: T, lossScale: 1) }
             return m.activationFloatCount
         }
         #expect(activationFloats(B: 6, positionsPerPass: 16) == activationFloats(B: 2, positionsPerPass: nil))
