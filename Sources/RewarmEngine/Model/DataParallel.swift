@@ -21,8 +21,7 @@ extension LlamaModel {
         inputs: UnsafePointer<Int32>, targets: UnsafePointer<Int32>, B: Int, T: Int, lossScale: Float,
         dropoutKey: UInt64? = nil
     ) -> Double {
-        for replica in workerModels(B: B).dropFirst() { replica.zeroGradients() }
-        let (loss, workers) = meanOverShards(B: B, T: T) { m, _, rows, n0 in
+        let (loss, workers) = meanOverShards(B: B, T: T, zeroingReplicaGradients: true) { m, _, rows, n0 in
             let mean = m.forward(
                 inputs: inputs + n0, targets: targets + n0, B: rows.count, T: T, dropoutKey: dropoutKey, firstRow: n0)!
             m.backward(
@@ -52,17 +51,20 @@ extension LlamaModel {
     /// whose first position is row `firstRow` of the batch) for every pass (`BatchPasses`) of
     /// every shard: inline on this model when there is one shard, else the shards all at once,
     /// worker w on its own model with one thread (OpenBLAS and the engine's loops), its passes
-    /// in order. Returns the batch's mean token loss, each pass weighted by its positions, and
-    /// the models that ran (this one first).
+    /// in order; with `zeroingReplicaGradients`, a replica's gradients are zeroed before its first
+    /// pass. Returns the batch's mean token loss, each pass weighted by its positions, and the
+    /// models that ran (this one first).
     private func meanOverShards(
-        B: Int, T: Int, _ passMean: (_ model: LlamaModel, _ worker: Int, _ rows: Range<Int>, _ firstRow: Int) -> Double
+        B: Int, T: Int, zeroingReplicaGradients: Bool = false,
+        _ passMean: (_ model: LlamaModel, _ worker: Int, _ rows: Range<Int>, _ firstRow: Int) -> Double
     ) -> (loss: Double, workers: [LlamaModel]) {
         let shards = shardedBatch(B: B)
         let workers = workerModels(B: B)
         let positions = positionsPerPass
         // Sum of the token losses of one shard, pass by pass.
         func shardSum(_ w: Int) -> Double {
-            BatchPasses.split(shards[w], T: T, positions: positions).reduce(0) { sum, pass in
+            if w > 0 && zeroingReplicaGradients { workers[w].zeroGradients() }
+            return BatchPasses.split(shards[w], T: T, positions: positions).reduce(0) { sum, pass in
                 sum + passMean(workers[w], w, pass, pass.lowerBound * T) * Double(pass.count * T)
             }
         }
