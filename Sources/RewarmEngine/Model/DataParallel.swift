@@ -59,7 +59,7 @@ extension LlamaModel {
         _ passMean: (_ model: LlamaModel, _ worker: Int, _ rows: Range<Int>, _ firstRow: Int) -> Double
     ) -> (loss: Double, workers: [LlamaModel]) {
         let shards = shardedBatch(B: B)
-        let workers = workerModels(B: B)
+        let workers = workerModels(shards.count)
         let positions = positionsPerPass
         // Sum of the token losses of one shard, pass by pass.
         func shardSum(_ w: Int) -> Double {
@@ -75,10 +75,10 @@ extension LlamaModel {
         return (sums.reduce(0, +) / Double(B * T), workers)
     }
 
-    /// The models that run a batch of B sequences, one per shard: this one first, then
-    /// replicas, made the first time they are needed.
-    private func workerModels(B: Int) -> [LlamaModel] {
-        let count = shardedBatch(B: B).count - 1
+    /// The models that run `shards` shards, one each: this one first, then replicas, made the
+    /// first time they are needed.
+    private func workerModels(_ shards: Int) -> [LlamaModel] {
+        let count = shards - 1
         while replicas.count < count { replicas.append(LlamaModel(replicaOf: self)) }
         return [self] + replicas.prefix(count)
     }
