@@ -48,7 +48,9 @@ let package = Package(
     products: [
         .executable(name: "rewarm", targets: ["rewarm"]),
         .library(name: "RewarmEngine", targets: ["RewarmEngine"]),
-        .library(name: "RewarmLab", targets: ["RewarmLab"]),
+        .library(name: "RewarmStore", targets: ["RewarmStore"]),
+        .library(name: "RewarmSweep", targets: ["RewarmSweep"]),
+        .library(name: "RewarmReport", targets: ["RewarmReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -72,13 +74,26 @@ let package = Package(
             dependencies: ["COpenBLAS", "RewarmAVX512", .product(name: "Yams", package: "Yams")],
             swiftSettings: engineSettings
         ),
-        // MARK: Lab: sweeps, store, analysis, reports (imports the engine, never the reverse).
+        // MARK: Store: the SQLite results store, the only module that imports GRDB.
         .target(
-            name: "RewarmLab",
+            name: "RewarmStore",
+            dependencies: ["RewarmEngine", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // MARK: Sweep: spec -> grid -> trials -> executors (local, Slurm) -> store.
+        .target(
+            name: "RewarmSweep",
             dependencies: [
-                "RewarmEngine",
+                "RewarmEngine", "RewarmStore",
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        // MARK: Report: store -> analysis (verdicts, statistics) -> Markdown and gnuplot charts.
+        // It reads what the store holds and never imports RewarmSweep.
+        .target(
+            name: "RewarmReport",
+            dependencies: [
+                "RewarmEngine", "RewarmStore",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
@@ -86,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "rewarm",
             dependencies: [
-                "RewarmEngine", "RewarmLab",
+                "RewarmEngine", "RewarmStore", "RewarmSweep", "RewarmReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
@@ -94,8 +109,17 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "RewarmEngineTests", dependencies: ["RewarmEngine", "RewarmAVX512"]),
         .testTarget(
-            name: "RewarmLabTests",
-            dependencies: ["RewarmLab", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "RewarmStoreTests",
+            dependencies: ["RewarmStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "RewarmSweepTests",
+            dependencies: ["RewarmSweep", "RewarmStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The report's tests may build their data from real expanded specs (RewarmSweep).
+        .testTarget(
+            name: "RewarmReportTests",
+            dependencies: ["RewarmReport", "RewarmStore", "RewarmSweep"],
             exclude: ["Report/Fixtures"]
         ),
     ],

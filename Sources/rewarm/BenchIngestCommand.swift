@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import RewarmLab
+import RewarmReport
+import RewarmStore
+import RewarmSweep
 
 /// `rewarm bench-ingest`: how many metric rows per second the results database's single writer
 /// ingests from run folders (`IngestionBenchmark`), as one JSON line.

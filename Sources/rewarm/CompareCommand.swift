@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import RewarmLab
+import RewarmReport
+import RewarmStore
+import RewarmSweep
 
 /// `rewarm compare A B ...`: several sweeps in one report (e.g. one grid on two corpora).
 struct CompareCommand: AsyncParsableCommand {

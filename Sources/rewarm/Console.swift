@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import RewarmLab
+import RewarmReport
+import RewarmStore
+import RewarmSweep
 
 /// Formatting helpers shared by the commands (only the CLI prints).
 enum Console {

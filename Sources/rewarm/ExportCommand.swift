@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import RewarmEngine
-import RewarmLab
+import RewarmReport
+import RewarmStore
+import RewarmSweep
 
 /// `rewarm export SWEEP --format csv`: per-step metrics for pandas or R.
 /// `rewarm export RUN --format hf --out DIR`: a run's model as a Hugging Face Llama folder

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import RewarmLab
+import RewarmReport
+import RewarmStore
+import RewarmSweep
 
 /// `rewarm list`: the sweeps in a results folder's database.
 struct ListCommand: ParsableCommand {

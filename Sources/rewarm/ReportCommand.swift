@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import RewarmLab
+import RewarmReport
+import RewarmStore
+import RewarmSweep
 
 /// `rewarm report SWEEP`: Markdown report with gnuplot charts and finding verdicts;
 /// `--json` prints the verdicts and statistics; `--notebook FILE` refreshes a notebook's

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import RewarmLab
+import RewarmReport
+import RewarmStore
+import RewarmSweep
 
 /// `rewarm run-trial DIR`: trains the prepared run folder DIR (its `config.yaml` written by a
 /// sweep), resuming from its newest checkpoint, and leaves `DIR/status.json`. Sweeps start it as

@@ -1,5 +1,7 @@
 import ArgumentParser
-import RewarmLab
+import RewarmReport
+import RewarmStore
+import RewarmSweep
 
 /// The executor options of `rewarm sweep`: `--executor slurm` and the sbatch settings, which win
 /// over the spec's `executor:`.

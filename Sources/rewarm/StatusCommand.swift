@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import RewarmLab
+import RewarmReport
+import RewarmStore
+import RewarmSweep
 
 /// `rewarm status SWEEP`: what ran, what is left, what failed; for a sweep on Slurm, first
 /// ingests what its tasks finished meanwhile, then shows Slurm's view of the rest.

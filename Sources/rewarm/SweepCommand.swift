@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import RewarmLab
+import RewarmReport
+import RewarmStore
+import RewarmSweep
 
 /// `rewarm sweep SPEC`: expand a sweep spec and run (or resume) its trials, on this machine or
 /// as Slurm jobs (`--executor slurm`).

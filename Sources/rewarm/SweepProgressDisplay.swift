@@ -1,5 +1,7 @@
 import Foundation
-import RewarmLab
+import RewarmReport
+import RewarmStore
+import RewarmSweep
 
 /// The live view of a sweep: an overall bar with ETA and one line per running trial (redrawn in
 /// place on a terminal; plain log lines when the output is a file or a pipe).

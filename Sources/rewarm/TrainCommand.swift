@@ -83,7 +83,7 @@ struct TrainCommand: ParsableCommand {
         case .step(let r) where r.logged && !quiet:
             Swift.print(String(
                 format: "step %6d/%d | tokens %@ | lr %.3e | loss %.4f | grad_norm %.3f | %.0f ms/step",
-                r.step, maxSteps, Console.count(r.tokens), r.learningRate, r.trainLoss, r.gradNorm, r.secondsPerStep * 1000))
+                r.step, maxSteps, Console.count(r.tokens), r.stepLR, r.trainLoss, r.gradNorm, r.secondsPerStep * 1000))
         case .step:
             break
         case .evaluation(let m):

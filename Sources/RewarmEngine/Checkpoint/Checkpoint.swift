@@ -42,6 +42,11 @@ public struct Checkpoint: Sendable {
         } catch {
             throw .io(path: url.path, reason: "unreadable trainer state: \(error)")
         }
+        do {
+            try state.schedule.validate()
+        } catch {
+            throw .invalidState(path: url.path, detail: error.description)
+        }
         self.directory = directory
         adapterDirectory = directory
         isHuggingFace = false

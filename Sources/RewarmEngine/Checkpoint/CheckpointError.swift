@@ -23,6 +23,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
     /// A model folder's `config.json` (or `adapter_config.json`) field that Rewarm cannot use:
     /// another vocabulary, grouped-query attention, biases, tied embeddings, ...
     case unsupportedModel(path: String, field: String, reason: String)
+    /// A trainer state whose values no run could have written (a schedule with warmup past its end).
+    case invalidState(path: String, detail: String)
 
     public var description: String {
         let line: String = switch self {
@@ -46,6 +48,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
             "\(path): tensor '\(tensor)': \(detail)"
         case .unsupportedModel(let path, let field, let reason):
             "\(path): \(field): \(reason)"
+        case .invalidState(let path, let detail):
+            "\(path): invalid trainer state: \(detail)"
         }
         // Reasons that come from the system may hold line breaks; a description is one line.
         return line.split(whereSeparator: \.isNewline).joined(separator: " ")

@@ -25,6 +25,9 @@ public enum ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
     case notApplicable(source: String, key: String, appliesTo: [String], finetuningType: String)
     /// `num_attention_heads` must divide `hidden_size` into heads of even width (rotary pairs).
     case headsDoNotDivideHidden(source: String, heads: Int, hidden: Int)
+    /// A value that another key's value rules out (`rewarm: false` from scratch); `otherKey` and
+    /// `otherState` name the other side when there is one (`init_from`, "starts from scratch").
+    case conflict(source: String, key: String, problem: String, otherKey: String?, otherState: String?)
 
     public var description: String {
         switch self {
@@ -54,6 +57,8 @@ public enum ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .headsDoNotDivideHidden(source, heads, hidden):
             "\(source): num_attention_heads (\(heads)) must divide hidden_size (\(hidden)) "
                 + "into heads of even width"
+        case let .conflict(source, key, problem, otherKey, otherState):
+            "\(source): \(key) \(problem)" + (otherKey.map { ", but \($0) \(otherState ?? "")" } ?? "")
         }
     }
 }

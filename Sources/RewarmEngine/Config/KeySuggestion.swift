@@ -2,20 +2,14 @@ extension RunConfig {
     /// The valid key a mistyped `name` most likely meant, or nil when none is close.
     ///
     /// Case and dashes are ignored (`Learning-Rate` -> `learning_rate`), and the names other tools
-    /// use for a key map to it (`lr`, `target_modules`, `n_embd`, see `aliases`). Otherwise the key at the
-    /// smallest edit distance wins (ties: the first in `keys`) if that distance is at most
-    /// max(2, count / 3); failing that, the first key that contains `name` (`batch_size` ->
+    /// use for a key map to it (`lr`, `target_modules`, `n_embd`, see `aliases`). Otherwise the closest key
+    /// (`NameSuggestion.closest`); failing that, the first key that contains `name` (`batch_size` ->
     /// `per_device_train_batch_size`) when `name` has 3 or more characters.
     public static func closestKey(to name: String) -> String? {
         let typed = name.lowercased().replacingOccurrences(of: "-", with: "_")
         if key(named: typed) != nil { return typed }
         if let alias = aliases[typed] { return alias }
-        var best: (name: String, distance: Int)?
-        for key in keys {
-            let d = editDistance(typed, key.name)
-            if d < best?.distance ?? .max { best = (key.name, d) }
-        }
-        if let best, best.distance <= max(2, typed.count / 3) { return best.name }
+        if let best = NameSuggestion.closest(typed, among: keys.map(\.name)) { return best }
         guard typed.count >= 3 else { return nil }
         return keys.first { $0.name.contains(typed) }?.name
     }
@@ -27,10 +21,27 @@ extension RunConfig {
         "n_head": "num_attention_heads", "block_size": "cutoff_len", "max_seq_length": "cutoff_len",
         "num_train_epochs": "max_steps", "grad_clip": "max_grad_norm", "model_name_or_path": "init_from",
     ]
+}
+
+/// The name a mistyped one most likely meant: the one spelling-suggestion rule of every list of
+/// names Rewarm checks (config keys, spec sections, executor options).
+public enum NameSuggestion {
+    /// The name in `names` at the smallest edit distance from `name` (lowercased; ties: the first
+    /// in `names`), if that distance is at most max(2, count / 3); nil otherwise.
+    public static func closest(_ name: String, among names: [String]) -> String? {
+        let typed = name.lowercased()
+        var best: (name: String, distance: Int)?
+        for candidate in names {
+            let d = editDistance(typed, candidate)
+            if d < best?.distance ?? .max { best = (candidate, d) }
+        }
+        guard let best, best.distance <= max(2, typed.count / 3) else { return nil }
+        return best.name
+    }
 
     /// Optimal-string-alignment distance: insertions, deletions, substitutions and swaps of two
     /// neighbours each cost 1 (`learning_rat` -> `learning_rate` is 1, `lerann` -> `learn` is 2).
-    static func editDistance(_ a: String, _ b: String) -> Int {
+    public static func editDistance(_ a: String, _ b: String) -> Int {
         let s = Array(a.unicodeScalars), t = Array(b.unicodeScalars)
         if s.isEmpty { return t.count }
         if t.isEmpty { return s.count }

@@ -157,10 +157,4 @@ extension RunConfig {
     public var loraTargets: [String] {
         loraTarget == "all" ? Self.loraModules : loraTarget.split(separator: ",").map(String.init)
     }
-
-    /// The warmup in optimizer steps: `warmup_steps` when > 0, else ceil(warmup_ratio x max_steps),
-    /// as `TrainingArguments.get_warmup_steps` computes it.
-    public var resolvedWarmupSteps: Int {
-        warmupSteps > 0 ? warmupSteps : Int((warmupRatio * Double(maxSteps)).rounded(.up))
-    }
 }

@@ -103,6 +103,7 @@ extension RunConfig {
         try normalise(settings: settings, source: source)
         try checkApplicability(settings: settings)
         try checkShape(settings: settings, source: source)
+        try checkCrossKeyRules(settings: settings, source: source)
         if finetuningType == .qlora && quantizationBit == nil { quantizationBit = 4 }
         if runName.isEmpty { runName = derivedRunName() }
         if outputDir.isEmpty { outputDir = "results/runs/\(runName)" }
@@ -151,10 +152,7 @@ extension RunConfig {
         for (key, value) in orderedValues where key != "run_name" && key != "output_dir" {
             canonical += "\(key)=\(value)\n"
         }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a 64: h = (h ^ byte) * prime
-        for byte in canonical.utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-        }
+        let hash = FNV1a.hash(canonical)
         let short = String(UInt32(truncatingIfNeeded: hash ^ (hash >> 32)), radix: 16)
         let name = ((dataset as NSString).lastPathComponent as NSString).deletingPathExtension
         let slug = name.unicodeScalars

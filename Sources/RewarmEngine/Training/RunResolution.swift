@@ -29,25 +29,23 @@ public struct ResolvedRun: Sendable {
             if checkpoint.isHuggingFace && !config.rewarm {
                 throw .invalid(key: "rewarm", reason: "false needs a Rewarm checkpoint as init_from (a Hugging Face folder has no schedule)")
             }
+            if checkpoint.isHuggingFace && config.replayRatio > 0 && config.upstream == nil {
+                throw .invalid(key: "replay_ratio", reason: "\(config.replayRatio) needs an upstream corpus to replay, and "
+                                   + "a Hugging Face folder records no dataset (set upstream)")
+            }
         } else {
             initCheckpoint = nil
-            if !config.rewarm {
-                throw .invalid(key: "rewarm", reason: "false needs init_from (it holds the lr where the checkpoint's schedule ended)")
-            }
-        }
-        if config.replayRatio > 0 && config.upstream == nil {
-            throw .invalid(key: "replay_ratio", reason: "\(config.replayRatio) needs an upstream corpus to replay (set upstream or init_from)")
         }
         if config.contextLength > config.model.maxPositionEmbeddings {
             throw .invalid(key: "cutoff_len", reason: "\(config.contextLength) exceeds the model's context \(config.model.maxPositionEmbeddings)")
         }
-        if config.rewarm {
+        if let checkpoint = initCheckpoint, !config.rewarm {
+            schedule = .constant(checkpoint.state.learningRateReached, totalSteps: config.maxSteps)
+        } else {
             schedule = LearningRateSchedule(
                 type: config.lrSchedulerType, peak: config.learningRate,
                 totalSteps: config.maxSteps, warmupSteps: config.resolvedWarmupSteps, minLRRatio: config.minLrRatio,
                 numCycles: config.numCycles, power: config.power, decayRatio: config.decayRatio)
-        } else {
-            schedule = .constant(initCheckpoint!.state.learningRateReached, totalSteps: config.maxSteps)
         }
         let dir = config.outputDir.hasPrefix("/") ? URL(fileURLWithPath: config.outputDir)
             : workingDirectory.appendingPathComponent(config.outputDir)

@@ -199,7 +199,7 @@ public final class Trainer {
             state.trainLossCount += 1
             state.lastGradNorm = norm
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - stepStart) / 1e9
-            let record = StepRecord(step: state.step, tokens: state.tokens, learningRate: lr, trainLoss: loss,
+            let record = StepRecord(step: state.step, tokens: state.tokens, stepLR: lr, trainLoss: loss,
                                     gradNorm: norm, secondsPerStep: seconds,
                                     logged: state.step % config.loggingSteps == 0 || state.step == config.maxSteps)
             stop = onEvent(.step(record)) == .stop
@@ -230,7 +230,7 @@ public final class Trainer {
         let down = model.validationLoss(on: downstreamValidation, batchSize: B)
         let up = upstreamValidation.map { model.validationLoss(on: $0, batchSize: B) }
         let record = MetricsRecord(
-            step: state.step, tokens: state.tokens, learningRate: run.schedule.learningRate(atStep: state.step),
+            step: state.step, tokens: state.tokens, stepLR: run.schedule.learningRate(atStep: state.step),
             trainLoss: state.trainLossCount > 0 ? state.trainLossSum / Double(state.trainLossCount) : nil,
             upstreamLoss: up, downstreamLoss: down, gradNorm: state.lastGradNorm, wallSeconds: wall)
         state.trainLossSum = 0

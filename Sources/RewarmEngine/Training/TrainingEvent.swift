@@ -1,11 +1,15 @@
 /// One line of a run's `metrics.jsonl`: an evaluation of the model after `step` optimizer steps.
-/// Losses are mean next-byte cross-entropy in nats on the fixed validation blocks.
+/// Losses are mean next-token cross-entropy in nats on the fixed validation blocks.
+///
+/// `Field` declares its columns once: the JSON keys of the file, the columns of the store's
+/// `metric` table and of `rewarm status --csv` are all `Field.allCases`.
 public struct MetricsRecord: Codable, Sendable, Equatable {
     public var step: Int
     /// Training tokens consumed so far (step x batch x context x accumulation).
     public var tokens: Int
-    /// The learning rate of the next optimizer step (the one that will run at `step`).
-    public var learningRate: Double
+    /// The learning rate of the optimizer step that runs at `step` (the schedule's value there;
+    /// not the configured peak `learning_rate`).
+    public var stepLR: Double
     /// Mean training loss over the steps since the previous evaluation (nil at step 0).
     public var trainLoss: Double?
     /// Validation loss on the upstream corpus (forgetting); nil when the run has no upstream.
@@ -17,21 +21,53 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
     /// Seconds of training and evaluation so far, summed over resumed segments.
     public var wallSeconds: Double
 
-    enum CodingKeys: String, CodingKey {
+    /// The columns of a metrics record, in file and table order, with their snake_case names.
+    public enum Field: String, CodingKey, CaseIterable, Sendable {
         case step, tokens
-        case learningRate = "learning_rate"
+        case stepLR = "step_lr"
         case trainLoss = "train_loss"
         case upstreamLoss = "upstream_loss"
         case downstreamLoss = "downstream_loss"
         case gradNorm = "grad_norm"
         case wallSeconds = "wall_s"
+
+        /// What the column holds, for schema documentation.
+        public var meaning: String {
+            switch self {
+            case .step: "optimizer steps done (0 = before training)"
+            case .tokens: "training tokens consumed so far"
+            case .stepLR: "learning rate of the optimizer step at this step (not the configured peak)"
+            case .trainLoss: "mean training loss since the previous evaluation (null at step 0)"
+            case .upstreamLoss: "validation loss on the upstream corpus (forgetting); null without upstream"
+            case .downstreamLoss: "validation loss on the run's own dataset (learning)"
+            case .gradNorm: "global L2 gradient norm of the last step, before clipping"
+            case .wallSeconds: "seconds of training and evaluation so far"
+            }
+        }
+
+        /// The column's value in `record` (integers as Double).
+        public func value(in record: MetricsRecord) -> Double? {
+            switch self {
+            case .step: Double(record.step)
+            case .tokens: Double(record.tokens)
+            case .stepLR: record.stepLR
+            case .trainLoss: record.trainLoss
+            case .upstreamLoss: record.upstreamLoss
+            case .downstreamLoss: record.downstreamLoss
+            case .gradNorm: record.gradNorm
+            case .wallSeconds: record.wallSeconds
+            }
+        }
     }
 
-    public init(step: Int, tokens: Int, learningRate: Double, trainLoss: Double?, upstreamLoss: Double?,
+    /// The key metrics files written before `step_lr` had its name used for the same column.
+    static let legacyStepLRKey = "learning_rate"
+
+    public init(step: Int, tokens: Int, stepLR: Double, trainLoss: Double?, upstreamLoss: Double?,
                 downstreamLoss: Double, gradNorm: Double?, wallSeconds: Double) {
         self.step = step
         self.tokens = tokens
-        self.learningRate = learningRate
+        self.stepLR = stepLR
         self.trainLoss = trainLoss
         self.upstreamLoss = upstreamLoss
         self.downstreamLoss = downstreamLoss
@@ -39,17 +75,42 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
         self.wallSeconds = wallSeconds
     }
 
+    /// Reads `step_lr`, or `learning_rate` in files written before the rename.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Field.self)
+        step = try c.decode(Int.self, forKey: .step)
+        tokens = try c.decode(Int.self, forKey: .tokens)
+        if let lr = try c.decodeIfPresent(Double.self, forKey: .stepLR) {
+            stepLR = lr
+        } else {
+            let legacy = try decoder.container(keyedBy: LegacyKey.self)
+            stepLR = try legacy.decode(Double.self, forKey: LegacyKey(stringValue: Self.legacyStepLRKey))
+        }
+        trainLoss = try c.decodeIfPresent(Double.self, forKey: .trainLoss)
+        upstreamLoss = try c.decodeIfPresent(Double.self, forKey: .upstreamLoss)
+        downstreamLoss = try c.decode(Double.self, forKey: .downstreamLoss)
+        gradNorm = try c.decodeIfPresent(Double.self, forKey: .gradNorm)
+        wallSeconds = try c.decode(Double.self, forKey: .wallSeconds)
+    }
+
     /// Writes nulls explicitly (`"upstream_loss": null`) so every line has every key.
     public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
+        var c = encoder.container(keyedBy: Field.self)
         try c.encode(step, forKey: .step)
         try c.encode(tokens, forKey: .tokens)
-        try c.encode(learningRate, forKey: .learningRate)
+        try c.encode(stepLR, forKey: .stepLR)
         try c.encode(trainLoss, forKey: .trainLoss)
         try c.encode(upstreamLoss, forKey: .upstreamLoss)
         try c.encode(downstreamLoss, forKey: .downstreamLoss)
         try c.encode(gradNorm, forKey: .gradNorm)
         try c.encode(wallSeconds, forKey: .wallSeconds)
+    }
+
+    private struct LegacyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 }
 
@@ -72,7 +133,8 @@ public struct RunSummary: Sendable, Equatable {
 public struct StepRecord: Sendable, Equatable {
     public var step: Int
     public var tokens: Int
-    public var learningRate: Double
+    /// The learning rate this optimizer step used.
+    public var stepLR: Double
     public var trainLoss: Double
     public var gradNorm: Double
     public var secondsPerStep: Double

@@ -84,12 +84,13 @@ struct RunConfigTests {
         let c = try load(
             "dataset: fortunes-zh\nlearning_rate: 0.01\nmax_steps: 10\ninit_from: base.ckpt\n",
             ["learning_rate=1e-3", "max_steps=20", "max_steps=30", "save_at=[0.07,0.19,1.0]", "rewarm=false",
-             "init_from=null", "dataset=data/*.txt", "run_name=2024", "lora_target=[v_proj, q_proj]",
+             "init_from=runs/other", "dataset=data/*.txt", "run_name=2024", "lora_target=[v_proj, q_proj]",
              "finetuning_type=lora"])
         #expect(c.learningRate == 1e-3)
         #expect(c.maxSteps == 30)
         #expect(c.saveAt == [0.07, 0.19, 1.0])
-        #expect(!c.rewarm && c.initFrom == nil)
+        #expect(!c.rewarm && c.initFrom == "runs/other")
+        #expect(try RunConfig.parseOverride("init_from=null").value == .null)
         #expect(c.dataset == "data/*.txt" && c.runName == "2024" && c.outputDir == "results/runs/2024")
         #expect(c.loraTarget == "q_proj,v_proj")
         #expect(try RunConfig.parseOverride("learning_rate = 1e-3").value == .double(1e-3))
@@ -212,7 +213,7 @@ struct RunConfigTests {
         #expect(RunConfig.closestKey(to: "batch_size") == "per_device_train_batch_size")
         #expect(RunConfig.closestKey(to: "target_modules") == "lora_target")
         #expect(RunConfig.closestKey(to: "zzzzzzzzzz") == nil)
-        #expect(RunConfig.editDistance("ab", "ba") == 1)
-        #expect(RunConfig.editDistance("kitten", "sitting") == 3)
+        #expect(NameSuggestion.editDistance("ab", "ba") == 1)
+        #expect(NameSuggestion.editDistance("kitten", "sitting") == 3)
     }
 }

@@ -22,8 +22,19 @@ struct TrainerTests {
         try train(tinyRunConfig(dir, ["max_steps": 10]))
         let line = try String(contentsOf: dir.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")[0]
         let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
-        #expect(Set(object.keys) == ["step", "tokens", "learning_rate", "train_loss", "upstream_loss", "downstream_loss", "grad_norm", "wall_s"])
+        #expect(Set(object.keys) == Set(MetricsRecord.Field.allCases.map(\.rawValue)))
+        #expect(Set(object.keys) == ["step", "tokens", "step_lr", "train_loss", "upstream_loss", "downstream_loss", "grad_norm", "wall_s"])
         #expect(object["upstream_loss"] is NSNull)
+    }
+
+    @Test("a metrics line written before step_lr had its name (learning_rate) still reads, as step_lr")
+    func legacyMetricsLine() throws {
+        let old = #"{"downstream_loss":4.5,"grad_norm":null,"learning_rate":0.002,"step":0,"tokens":0,"#
+            + #""train_loss":null,"upstream_loss":null,"wall_s":0.5}"#
+        let record = try JSONDecoder().decode(MetricsRecord.self, from: Data(old.utf8))
+        #expect(record.stepLR == 0.002 && record.downstreamLoss == 4.5 && record.wallSeconds == 0.5)
+        let neither = #"{"downstream_loss":4.5,"step":0,"tokens":0,"wall_s":0.5}"#
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(MetricsRecord.self, from: Data(neither.utf8)) }
     }
 
     @Test("two runs with the same config and seed give identical losses")

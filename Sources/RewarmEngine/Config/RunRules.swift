@@ -1,0 +1,85 @@
+/// The rules between keys of a run config, in one place: which keys are moot, which keys need
+/// others, and how the warmup resolves. Sweeps, the trainer and the analysis call these; none
+/// of them states a rule again.
+extension RunConfig {
+    // MARK: Moot keys
+
+    /// Keys that do not affect a run that starts from a checkpoint with `rewarm: false`: it holds
+    /// the learning rate where the checkpoint's schedule ended, constant (`ResolvedRun`).
+    public static let mootWithoutRewarm: Set<String> = [
+        "learning_rate", "lr_scheduler_type", "warmup_ratio", "warmup_steps", "min_lr_ratio",
+        "num_cycles", "power", "decay_ratio",
+    ]
+
+    /// Whether `key` is moot in a config given as values (key name -> value, as stored): `rewarm`
+    /// is false, `init_from` names a checkpoint, and `key` is in `mootWithoutRewarm`.
+    public static func isMoot(_ key: String, in values: [String: ConfigValue]) -> Bool {
+        values["rewarm"] == .bool(false) && (values["init_from"] ?? .null) != .null
+            && mootWithoutRewarm.contains(key)
+    }
+
+    /// This config with its moot keys at their defaults, so two configs that run the same way
+    /// are equal (a sweep merges them into one trial).
+    public func withMootKeysAtDefaults() -> RunConfig {
+        guard !rewarm, initFrom != nil else { return self }
+        var config = self
+        for key in Self.keys where Self.mootWithoutRewarm.contains(key.name) {
+            key.write(&config, key.read(RunConfig.defaults))
+        }
+        return config
+    }
+
+    // MARK: Keys that need other keys
+
+    /// `rewarm: false` needs a checkpoint to hold the learning rate of; `replay_ratio` > 0 needs a
+    /// corpus to replay (`upstream`, or the dataset of the `init_from` checkpoint); `warmup_steps`
+    /// fits in `max_steps` (as `LearningRateSchedule.validate()` requires of a saved schedule).
+    func checkCrossKeyRules(settings: [String: Setting], source: String) throws(ConfigError) {
+        if warmupSteps > maxSteps {
+            throw .outOfRange(source: settings["warmup_steps"]?.source ?? source, key: "warmup_steps",
+                              requirement: "<= max_steps (\(maxSteps))", got: String(warmupSteps))
+        }
+        if !rewarm && initFrom == nil {
+            throw .conflict(
+                source: settings["rewarm"]?.source ?? source, key: "rewarm",
+                problem: "false needs init_from (it holds the learning rate where the checkpoint's schedule ended)",
+                otherKey: "init_from", otherState: "starts from scratch")
+        }
+        if replayRatio > 0 && upstream == nil && initFrom == nil {
+            throw .conflict(
+                source: settings["replay_ratio"]?.source ?? source, key: "replay_ratio",
+                problem: "\(ConfigValue.compact(replayRatio)) needs an upstream corpus to replay (set upstream or init_from)",
+                otherKey: nil, otherState: nil)
+        }
+    }
+
+    // MARK: Warmup
+
+    /// The warmup in optimizer steps: `warmup_steps` when > 0, else ceil(warmup_ratio x max_steps)
+    /// (`LearningRateSchedule.warmupSteps(ratio:totalSteps:)`, as HF's `get_warmup_steps`).
+    public var resolvedWarmupSteps: Int {
+        warmupSteps > 0 ? warmupSteps : LearningRateSchedule.warmupSteps(ratio: warmupRatio, totalSteps: maxSteps)
+    }
+
+    /// The warmup as a fraction of `max_steps` in a config given as values: `warmup_steps` /
+    /// `max_steps` when `warmup_steps` > 0 (it overrides the ratio), else `warmup_ratio` (0 when
+    /// absent). What reports call a run's warmup.
+    public static func warmupFraction(in values: [String: ConfigValue]) -> Double {
+        if let steps = values["warmup_steps"]?.number, steps > 0, let total = values["max_steps"]?.number, total > 0 {
+            return steps / total
+        }
+        return values["warmup_ratio"]?.number ?? 0
+    }
+
+    // MARK: Run placement
+
+    /// This config placed for one run: `init_from`, `output_dir` and `run_name` set, nothing else
+    /// changed or checked again (the config was checked when it was built).
+    public func placed(initFrom: String?, outputDir: String, runName: String) -> RunConfig {
+        var config = self
+        config.initFrom = initFrom
+        config.outputDir = outputDir
+        config.runName = runName
+        return config
+    }
+}

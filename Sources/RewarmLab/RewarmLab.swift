@@ -1,2 +1,0 @@
-// RewarmLab: sweeps, results store, analysis and reports, built on RewarmEngine.
-import RewarmEngine

@@ -1,0 +1,108 @@
+import Foundation
+import RewarmEngine
+import RewarmStore
+
+/// One condition of a sweep: the trials whose configs are equal but for the seed. Its value of a
+/// metric is the median over its completed seeds (see `measure`).
+public struct Condition: Sendable {
+    /// `TrialSeries.conditionKey` of its trials (canonical JSON of the config without the seed).
+    public let key: String
+    /// The config without `seed`.
+    public let config: [String: ConfigValue]
+    /// The extra trial's name (`scratch`, `from-7pct`), nil for grid points.
+    public let name: String?
+    /// Every seed's trial, whatever its state, in sweep order.
+    public let trials: [TrialSeries]
+    /// Short name for tables and notes: the extra trial's name, else the keys that vary in the sweep.
+    public let label: String
+
+    /// The trials that reached `max_steps`: the only ones a verdict reads.
+    public var completed: [TrialSeries] { trials.filter { $0.state == .completed } }
+
+    /// How many completed seeds.
+    public var seeds: Int { completed.count }
+
+    /// The trials left out, as "seed 2 failed, seed 3 pending"; nil when every seed completed.
+    public var leftOut: String? {
+        let missing = trials.filter { $0.state != .completed }
+        guard !missing.isEmpty else { return nil }
+        return missing.map { "seed \($0.seed) \($0.state.rawValue)" }.joined(separator: ", ")
+    }
+
+    /// The per-seed values of `statistic` over the completed seeds (seeds giving nil left out),
+    /// their median and their noise (2 x SD, nil with fewer than 3 values); nil with no value.
+    func measure(_ statistic: (TrialSeries) -> Double?) -> Measured? {
+        let values = completed.compactMap(statistic)
+        guard let median = Statistics.median(values) else { return nil }
+        return Measured(median: median, noise: Statistics.noise(values), perSeed: values)
+    }
+}
+
+/// A condition's seed median of one statistic, with its noise across seeds.
+struct Measured: Sendable, Equatable {
+    let median: Double
+    /// 2 x the sample SD of `perSeed`; nil with fewer than 3 seeds.
+    let noise: Double?
+    let perSeed: [Double]
+
+    var seeds: Int { perSeed.count }
+}
+
+/// The conditions of a sweep, in the order their first trial appears, with the facts the roles
+/// of `ConditionRoles.swift` need.
+public struct ConditionSet: Sendable {
+    public let conditions: [Condition]
+    /// The config keys whose value differs between conditions (the sweep's axes and extras).
+    public let varyingKeys: [String]
+    /// The base's `dataset` (D0), when the sweep recorded a base.
+    public let baseDataset: String?
+    /// The base's final loss on D0 (`SweepData.baseUpstreamLoss`): the reference for forgetting.
+    public let baseUpstreamLoss: Double?
+    /// The base's `max_steps` (checkpoint steps of F7 are fractions of it).
+    public let baseMaxSteps: Int?
+
+    public init(_ data: SweepData) {
+        var order: [String] = []
+        var byKey: [String: [TrialSeries]] = [:]
+        for trial in data.trials {
+            let key = trial.conditionKey
+            if byKey[key] == nil { order.append(key) }
+            byKey[key, default: []].append(trial)
+        }
+        let configs = order.map { byKey[$0]![0].condition }
+        let allKeys = Set(configs.flatMap(\.keys))
+        let varying = allKeys.filter { k in Set(configs.map { $0[k] ?? .null }).count > 1 }
+        varyingKeys = ConditionSet.ordered(varying)
+        baseDataset = data.baseConfig["dataset"].flatMap { if case .string(let s) = $0 { s } else { nil } }
+        baseUpstreamLoss = data.baseUpstreamLoss
+        baseMaxSteps = data.baseConfig["max_steps"]?.integer
+        conditions = order.map { key in
+            let trials = byKey[key]!
+            let config = trials[0].condition
+            let name = trials.compactMap(\.name).first
+            return Condition(key: key, config: config, name: name, trials: trials,
+                             label: ConditionSet.label(config: config, name: name, keys: ConditionSet.ordered(varying)))
+        }
+    }
+
+    /// The `keys` with values of `config`, moot schedule keys of a constant-LR run left out:
+    /// "learning_rate=0.003, warmup_ratio=0".
+    static func describe(_ config: [String: ConfigValue], keys: [String]) -> String {
+        keys.filter { !RunConfig.isMoot($0, in: config) }
+            .map { "\($0)=\(config[$0]?.description.replacingOccurrences(of: "\"", with: "") ?? "null")" }
+            .joined(separator: ", ")
+    }
+
+    static func label(config: [String: ConfigValue], name: String?, keys: [String]) -> String {
+        let text = describe(config, keys: keys)
+        guard let name else { return text.isEmpty ? "all trials" : text }
+        return name
+    }
+
+    /// Axis-like keys first, in the order a reader expects, then the rest alphabetically.
+    static func ordered(_ keys: Set<String>) -> [String] {
+        let preferred = ["init_from", "dataset", "rewarm", "learning_rate", "warmup_ratio", "warmup_steps",
+                         "lr_scheduler_type", "replay_ratio", "finetuning_type", "lora_rank"]
+        return preferred.filter(keys.contains) + keys.subtracting(preferred).sorted()
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import RewarmEngine
+import RewarmStore
+
+/// What part a condition plays in the findings, read from its canonical config alone.
+///
+/// - Starting point (`init_from`): null = from scratch; `base@F` = the base's checkpoint at
+///   fraction F of pre-training (F = 1 is the final one, F < 1 an early one); any other string
+///   (a run or checkpoint folder) counts as a final checkpoint.
+/// - Rewarmed: `rewarm` true (its default) and not from scratch. Constant LR: `rewarm` false.
+/// - Same data (F6): `dataset` equal to `upstream` or to the base's `dataset`; otherwise shifted.
+/// - Full training: `finetuning_type` full (or absent); LoRA: lora or qlora, rank `lora_rank`.
+/// - Infinite schedule (F10): `lr_scheduler_type` warmup_stable_decay or constant_with_warmup
+///   (warmup, then a constant LR, then, for WSD, a short anneal); the reference is `cosine`.
+extension Condition {
+    func string(_ key: String) -> String? {
+        if case .string(let s)? = config[key] { s } else { nil }
+    }
+
+    func number(_ key: String) -> Double? { config[key]?.number }
+
+    public var isScratch: Bool { config["init_from"] == nil || config["init_from"] == .null }
+
+    /// F of `base@F`; 1 for a path (taken as a final checkpoint); nil from scratch.
+    public var checkpointFraction: Double? {
+        guard let initFrom = string("init_from") else { return nil }
+        return BaseReference.fraction(inInitFrom: initFrom) ?? 1.0
+    }
+
+    public var isFromFinalCheckpoint: Bool { checkpointFraction == 1.0 }
+
+    /// `rewarm` (default true); a run from scratch is never "rewarmed" nor "constant".
+    public var rewarm: Bool { config["rewarm"] != .bool(false) }
+
+    public var isRewarmed: Bool { !isScratch && rewarm }
+
+    /// The constant-LR continuation (holds 0.1 x peak where the base's schedule ended).
+    public var isConstantLR: Bool { !isScratch && !rewarm }
+
+    public var finetuningType: String { string("finetuning_type") ?? "full" }
+
+    public var isFullTraining: Bool { finetuningType == "full" }
+
+    public var isLoRA: Bool { finetuningType == "lora" || finetuningType == "qlora" }
+
+    public var loraRank: Int? { config["lora_rank"]?.integer }
+
+    public var replayRatio: Double { number("replay_ratio") ?? 0 }
+
+    public var learningRate: Double? { number("learning_rate") }
+
+    public var maxSteps: Int? { config["max_steps"]?.integer }
+
+    /// Warmup as a fraction of T (`RunConfig.warmupFraction(in:)`).
+    public var warmupFraction: Double { RunConfig.warmupFraction(in: config) }
+
+    public var scheduler: String { string("lr_scheduler_type") ?? "cosine" }
+
+    public var isInfiniteSchedule: Bool { Self.infiniteSchedules.contains(scheduler) }
+
+    static let infiniteSchedules: Set<String> = ["warmup_stable_decay", "constant_with_warmup"]
+
+    public var dataset: String? { string("dataset") }
+
+    /// The corpus tracked for forgetting: `upstream`, else (null or "default") the base's dataset.
+    func upstream(baseDataset: String?) -> String? {
+        if let u = string("upstream"), u != "default", !u.isEmpty { return u }
+        return baseDataset
+    }
+
+    /// Continues on upstream text (F6): `dataset` is `upstream` or the base's dataset, or another
+    /// part of the same corpus (`fortunes-en[2/2]` after a base on `fortunes-en[1/2]`: text of
+    /// the same distribution the base never saw).
+    func isSameData(baseDataset: String?) -> Bool {
+        guard let d = dataset.map(Self.corpusFamily) else { return false }
+        return [upstream(baseDataset: baseDataset), baseDataset].contains { $0.map(Self.corpusFamily) == d }
+    }
+
+    /// A corpus spec without its `[k/N]` part suffix (the spec itself when it has none).
+    static func corpusFamily(_ spec: String) -> String {
+        (try? CorpusPart.parse(spec).corpus) ?? spec
+    }
+
+    /// The G23 protocol's continual run: rewarmed, from the final checkpoint, full training, no
+    /// replay, on a shifted dataset. F1-F5 and F10 compare these.
+    func isProtocolRewarm(baseDataset: String?) -> Bool {
+        isRewarmed && isProtocolContinuation(baseDataset: baseDataset)
+    }
+
+    /// From the final checkpoint, full training, no replay, shifted data (any `rewarm`).
+    func isProtocolContinuation(baseDataset: String?) -> Bool {
+        isFromFinalCheckpoint && isFullTraining && replayRatio == 0 && !isSameData(baseDataset: baseDataset)
+    }
+}
+
+extension ConditionSet {
+    func protocolRewarms() -> [Condition] { conditions.filter { $0.isProtocolRewarm(baseDataset: baseDataset) } }
+
+    func isSameData(_ c: Condition) -> Bool { c.isSameData(baseDataset: baseDataset) }
+}
+
+/// The config keys each finding varies (its axis); every other key is held fixed.
+enum AxisKeys {
+    static let warmup: Set<String> = ["warmup_ratio", "warmup_steps"]
+    static let learningRate: Set<String> = ["learning_rate"]
+    /// The schedule keys a constant-LR run holds at their defaults (`RunConfig.mootWithoutRewarm`).
+    static let schedule: Set<String> = RunConfig.mootWithoutRewarm
+    static let scheduleShape: Set<String> = ["lr_scheduler_type", "decay_ratio", "num_cycles", "power"]
+    /// What trains and how: the method of F11 (LoRA keys are null for full training).
+    static let adapter: Set<String> = [
+        "finetuning_type", "lora_rank", "lora_alpha", "lora_dropout", "lora_target", "quantization_bit",
+        "quantization_type", "freeze_trainable_layers",
+    ]
+}

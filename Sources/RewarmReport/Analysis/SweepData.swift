@@ -1,0 +1,97 @@
+import Foundation
+import RewarmEngine
+import RewarmStore
+
+/// One trial of a sweep with its evaluations, as the analysis and the reports read it.
+public struct TrialSeries: Sendable {
+    public let id: String
+    /// The extra trial's name (`scratch`, `from-7pct`), nil for grid points.
+    public let name: String?
+    public let seed: Int
+    public let state: RunState
+    /// Canonical effective config (`init_from` symbolic: `base@F`, null for scratch, or a path).
+    public let config: [String: ConfigValue]
+    /// The keys that differ from the sweep's defaults.
+    public let diff: [String: ConfigValue]
+    /// Evaluations in step order (step 0 first).
+    public let metrics: [MetricsRecord]
+
+    /// The config without the seed: trials with equal conditions are seeds of one condition.
+    public var condition: [String: ConfigValue] {
+        var c = config
+        c["seed"] = nil
+        return c
+    }
+
+    /// Canonical text of `condition`, usable as a dictionary key.
+    public var conditionKey: String { CanonicalJSON.text(condition) }
+
+    public var maxSteps: Int { config["max_steps"]?.integer ?? metrics.last?.step ?? 0 }
+    public var rewarm: Bool { if case .bool(let b)? = config["rewarm"] { b } else { true } }
+    public var learningRate: Double? { config["learning_rate"]?.number }
+    public var initFrom: String? { if case .string(let s)? = config["init_from"] { s } else { nil } }
+    public var isScratch: Bool { config["init_from"] == nil || config["init_from"] == .null }
+
+    public init(id: String, name: String?, seed: Int, state: RunState, config: [String: ConfigValue],
+                diff: [String: ConfigValue], metrics: [MetricsRecord]) {
+        self.id = id
+        self.name = name
+        self.seed = seed
+        self.state = state
+        self.config = config
+        self.diff = diff
+        self.metrics = metrics
+    }
+}
+
+/// Everything the analysis of one sweep needs, read from the store.
+public struct SweepData: Sendable {
+    public let name: String
+    public let specText: String
+    /// The spec's description, nil when it has none.
+    public let description: String?
+    /// The grid axes in spec order, as the sweep recorded them; nil for a sweep recorded before
+    /// the store kept them (the report then takes the keys that vary between grid conditions).
+    public let axes: [SweepAxis]?
+    public let trials: [TrialSeries]
+    /// The base's evaluations (its `downstream_loss` is the upstream corpus's loss), step order.
+    public let baseMetrics: [MetricsRecord]
+    /// The base's config values, when the sweep has a recorded base.
+    public let baseConfig: [String: ConfigValue]
+
+    public init(name: String, specText: String, description: String? = nil, axes: [SweepAxis]? = nil,
+                trials: [TrialSeries], baseMetrics: [MetricsRecord], baseConfig: [String: ConfigValue]) {
+        self.name = name
+        self.specText = specText
+        self.description = description
+        self.axes = axes
+        self.trials = trials
+        self.baseMetrics = baseMetrics
+        self.baseConfig = baseConfig
+    }
+
+    /// The base model's final validation loss on its own corpus: the reference for forgetting
+    /// (forgetting = a trial's upstream loss minus this).
+    public var baseUpstreamLoss: Double? { baseMetrics.last?.downstreamLoss }
+
+    /// Reads a sweep, its trials (in expansion order) and its base from the store.
+    public static func load(store: ResultsStore, sweep: String) throws(StoreError) -> SweepData {
+        guard let record = try store.sweep(named: sweep) else { throw StoreError.unknownSweep(path: store.path, name: sweep) }
+        let trials = try store.trials(sweep: sweep)
+        var series: [TrialSeries] = []
+        for t in trials {
+            series.append(TrialSeries(
+                id: t.id, name: t.name, seed: t.seed, state: t.state,
+                config: Self.decode(t.configJSON), diff: Self.decode(t.diffJSON), metrics: try store.metrics(trialID: t.id)))
+        }
+        let baseHash = trials.compactMap(\.baseHash).first
+        let baseMetrics = try baseHash.map { h throws(StoreError) in try store.baseMetrics(baseHash: h) } ?? []
+        let baseConfig = try baseHash.flatMap { h throws(StoreError) in try store.base(hash: h) }.map { Self.decode($0.configJSON) } ?? [:]
+        return SweepData(name: sweep, specText: record.specText, description: record.description, axes: record.axes,
+                         trials: series, baseMetrics: baseMetrics, baseConfig: baseConfig)
+    }
+
+    static func decode(_ json: String) -> [String: ConfigValue] {
+        (try? JSONDecoder().decode([String: ConfigValue].self, from: Data(json.utf8))) ?? [:]
+    }
+}

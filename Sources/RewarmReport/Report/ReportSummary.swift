@@ -1,0 +1,67 @@
+import Foundation
+
+/// What `rewarm report SWEEP --json` prints: the verdicts and statistics of the findings and the
+/// condition table, as JSON with sorted keys.
+public struct ReportSummary: Codable, Sendable, Equatable {
+    /// One row of the trial table.
+    public struct Row: Codable, Sendable, Equatable {
+        public var index: Int
+        public var label: String
+        /// The keys that differ from the sweep's defaults, as text.
+        public var diff: [String: String]
+        public var seeds: Int
+        /// Trials by state (`completed`, `failed`, ...).
+        public var states: [String: Int]
+        public var upstreamFinal: SeedStatistic?
+        public var downstreamFinal: SeedStatistic?
+        public var forgetting: SeedStatistic?
+        public var learning: SeedStatistic?
+
+        enum CodingKeys: String, CodingKey {
+            case index, label, diff, seeds, states, forgetting, learning
+            case upstreamFinal = "upstream_final"
+            case downstreamFinal = "downstream_final"
+        }
+    }
+
+    public var sweep: String
+    public var trials: Int
+    public var seeds: [Int]
+    /// The base model's final loss on its own corpus (the reference for forgetting).
+    public var baseUpstreamLoss: Double?
+    /// False for a one-seed sweep: no verdict has a noise estimate.
+    public var hasNoiseEstimate: Bool
+    public var findings: [FindingResult]
+    public var conditions: [Row]
+
+    enum CodingKeys: String, CodingKey {
+        case sweep, trials, seeds, findings, conditions
+        case baseUpstreamLoss = "base_upstream_loss"
+        case hasNoiseEstimate = "has_noise_estimate"
+    }
+
+    public init(_ report: SweepReport) {
+        sweep = report.data.name
+        trials = report.data.trials.count
+        seeds = report.seeds
+        baseUpstreamLoss = report.data.baseUpstreamLoss
+        hasNoiseEstimate = report.seeds.count >= 3
+        findings = report.findings
+        conditions = report.conditions.map { c in
+            Row(index: c.index, label: c.label, diff: c.diff.mapValues(ConfigLabels.plain), seeds: c.seeds,
+                      states: Dictionary(uniqueKeysWithValues: c.stateCounts.map { ($0.state.rawValue, $0.count) }),
+                      upstreamFinal: c.finalUpstream, downstreamFinal: c.finalDownstream,
+                      forgetting: c.forgetting, learning: c.learning)
+        }
+    }
+
+    /// Pretty-printed JSON, keys sorted, non-finite numbers as the strings "nan", "inf", "-inf".
+    public func jsonText() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        // Encoding plain values with these strategies cannot fail.
+        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

@@ -1,0 +1,82 @@
+import RewarmEngine
+import RewarmStore
+
+/// The charts of one sweep's report, built from its conditions and grid axes.
+enum SweepCharts {
+    /// File stem of an axis chart: `upstream-learning_rate`.
+    static func axisChartName(_ kind: LossKind, axis: String) -> String {
+        "\(kind.rawValue)-" + String(axis.map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "_" })
+    }
+
+    static let tradeoffName = "tradeoff"
+    static let schedulesName = "lr-schedules"
+
+    /// Every chart, in report order: per axis upstream then downstream, the trade-off, the schedules.
+    static func all(sweep: String, conditions: [ReportCondition], slices: [AxisSlice], baseLoss: Double?) -> [ReportChart] {
+        var charts: [ReportChart] = []
+        for slice in slices {
+            for kind in LossKind.allCases {
+                if let c = axisChart(sweep: sweep, slice: slice, kind: kind, baseLoss: baseLoss) { charts.append(c) }
+            }
+        }
+        if let c = tradeoff(sweep: sweep, conditions: conditions, baseLoss: baseLoss) { charts.append(c) }
+        if let c = schedules(sweep: sweep, conditions: conditions) { charts.append(c) }
+        return charts
+    }
+
+    static func axisChart(sweep: String, slice: AxisSlice, kind: LossKind, baseLoss: Double?) -> ReportChart? {
+        let held = slice.held.isEmpty ? "" : " (\(slice.held))"
+        let lines = slice.lines.map { ChartBuilders.Line(label: $0.label, band: SeedBand(trials: $0.condition.trials, metric: kind.value)) }
+        let references = kind == .upstream ? baseLoss.map { [("base model, final", $0)] } ?? [] : []
+        return ChartBuilders.lossChart(
+            name: axisChartName(kind, axis: slice.name),
+            title: "\(sweep): \(kind.rawValue) loss by \(slice.name)\(held); median and range over seeds",
+            kind: kind, lines: lines, references: references)
+    }
+
+    /// Final medians of the completed conditions, tagged with their table number.
+    static func tradeoffPoints(_ conditions: [ReportCondition]) -> [ChartBuilders.TradeoffPoint] {
+        conditions.compactMap { c in
+            guard let up = c.finalUpstream, let down = c.finalDownstream else { return nil }
+            return ChartBuilders.TradeoffPoint(ldown: down.median, lup: up.median, tag: String(c.index))
+        }
+    }
+
+    static func tradeoff(sweep: String, conditions: [ReportCondition], baseLoss: Double?) -> ReportChart? {
+        let seeds = conditions.flatMap { c in
+            c.trials.filter { $0.state == .completed }.compactMap { t -> ChartBuilders.TradeoffPoint? in
+                guard let last = t.metrics.last, let up = last.upstreamLoss else { return nil }
+                return ChartBuilders.TradeoffPoint(ldown: last.downstreamLoss, lup: up, tag: String(c.index))
+            }
+        }
+        return ChartBuilders.tradeoffChart(
+            name: tradeoffName, title: "\(sweep): final upstream vs downstream loss (labels: trial table #)",
+            series: [("conditions", tradeoffPoints(conditions))], seeds: seeds,
+            references: baseLoss.map { [("base model, final", $0)] } ?? [])
+    }
+
+    /// The schedule of each condition, read from the `learning_rate` of its first usable trial;
+    /// conditions with the same schedule share a line ("#3 #5"). With more than 16 lines the key
+    /// shows only the table numbers.
+    static func schedules(sweep: String, conditions: [ReportCondition]) -> ReportChart? {
+        var groups: [(conditions: [ReportCondition], points: [(step: Int, lr: Double)])] = []
+        for c in conditions {
+            let trial = c.trials.first { $0.state == .completed }
+                ?? c.trials.first { $0.state != .failed && $0.state != .diverged && !$0.metrics.isEmpty }
+            let points = (trial?.metrics ?? []).map { (step: $0.step, lr: $0.stepLR) }
+            guard !points.isEmpty else { continue }
+            if let g = groups.firstIndex(where: { $0.points.elementsEqual(points) { $0.step == $1.step && $0.lr == $1.lr } }) {
+                groups[g].conditions.append(c)
+            } else {
+                groups.append(([c], points))
+            }
+        }
+        let short = groups.count > 16
+        let lines = groups.map { g in
+            let numbers = g.conditions.map { "#\($0.index)" }.joined(separator: " ")
+            let label = short || g.conditions.count > 1 ? numbers : "\(numbers) \(g.conditions[0].label)"
+            return (label: label, points: g.points)
+        }
+        return ChartBuilders.scheduleChart(name: schedulesName, title: "\(sweep): learning-rate schedules (at each evaluation; # = trial table)", lines: lines)
+    }
+}
