@@ -31,8 +31,8 @@ enum ConfigYAML {
     /// (`run_name: 2024` is "2024").
     static func value(of node: Node, for key: ConfigKey, source: String) throws(ConfigError) -> ConfigValue {
         switch node {
-        case .scalar:
-            return RunConfig.scalarValue(node, for: key)!
+        case .scalar(let scalar):
+            return RunConfig.scalarValue(text: scalar.string, resolvedTag: node.tag.rawValue, for: key)
         case .sequence(let sequence):
             var items: [ConfigValue] = []
             for item in sequence {
@@ -109,20 +109,21 @@ enum ConfigYAML {
 }
 
 extension RunConfig {
-    /// A YAML scalar as the value of `key`, by its resolved tag (`null`, bool, int, float),
-    /// except that keys of text type read any non-null scalar as its text; nil for a non-scalar.
-    /// Shared by run configs and sweep specs.
-    public static func scalarValue(_ node: Node, for key: ConfigKey) -> ConfigValue? {
-        guard case .scalar(let scalar) = node else { return nil }
-        let tag = Tag.Name(rawValue: node.tag.rawValue)
-        if tag == .null { return .null }
-        if key.type.isText { return .string(scalar.string) }
-        let typed: ConfigValue? = switch tag {
+    /// A YAML scalar as the value of `key`: `text` as written and the tag YAML resolved it to
+    /// (`tag:yaml.org,2002:int`, ...: null, bool, int and float become those values), except that
+    /// keys of text type read any non-null scalar as its text. Shared by run configs and sweep
+    /// specs, so both read a value the same way; the public API takes plain strings, not Yams types.
+    public static func scalarValue(text: String, resolvedTag: String, for key: ConfigKey) -> ConfigValue {
+        let name = Tag.Name(rawValue: resolvedTag)
+        if name == .null { return .null }
+        if key.type.isText { return .string(text) }
+        let node = Node(text, Tag(name))
+        let typed: ConfigValue? = switch name {
         case .bool: node.bool.map(ConfigValue.bool)
         case .int: node.int.map(ConfigValue.int)
         case .float: node.float.map(ConfigValue.double)
         default: nil
         }
-        return typed ?? .string(scalar.string)
+        return typed ?? .string(text)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RewarmEngine
 
 /// Follows a sweep's Slurm jobs until every task has ended: polls `squeue` and the run folders,
 /// ingests new `metrics.jsonl` lines as they appear, and hands each ended task's folder to the
@@ -141,9 +142,9 @@ struct SlurmFollower: Sendable {
         guard lines.count > count else { return [] }
         defer { count = lines.count }
         return lines[count...].compactMap { line in
-            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let step = o["step"] as? Int else { return nil }
-            return TrialProcess.Progress(kind: "eval", step: step, maxSteps: maxSteps, trainLoss: o["train_loss"] as? Double,
-                                         upstreamLoss: o["upstream_loss"] as? Double, downstreamLoss: o["downstream_loss"] as? Double)
+            guard let m = try? JSONDecoder().decode(MetricsRecord.self, from: Data(line.utf8)) else { return nil }
+            return TrialProcess.Progress(kind: "eval", step: m.step, maxSteps: maxSteps, trainLoss: m.trainLoss,
+                                         upstreamLoss: m.upstreamLoss, downstreamLoss: m.downstreamLoss)
         }
     }
 

@@ -25,8 +25,8 @@ enum SpecYAML {
     /// as `RunConfig.values(fromYAML:source:)` reads a config file.
     static func value(of node: Node, for key: ConfigKey, path: String, file: String) throws(SpecError) -> ConfigValue {
         switch node {
-        case .scalar:
-            return RunConfig.scalarValue(node, for: key)!
+        case .scalar(let scalar):
+            return RunConfig.scalarValue(text: scalar.string, resolvedTag: node.tag.rawValue, for: key)
         case .sequence(let sequence):
             var items: [ConfigValue] = []
             for (i, item) in sequence.enumerated() {
