@@ -8,7 +8,7 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train one run: pre-training from scratch, or continual pre-training from init_from.",
         discussion: """
-            The config is a flat YAML map of config keys (see the README's table, or --print-config \
+            The config is a flat YAML map of config keys (rewarm keys, docs/config-keys.md, or --print-config \
             for every key with its value). The run folder (output_dir) receives config.yaml, \
             metrics.jsonl and checkpoint-N/ folders. Ctrl-C stops after the current step with a \
             checkpoint; --resume continues from it with the same losses.

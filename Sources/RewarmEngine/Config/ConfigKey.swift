@@ -93,7 +93,7 @@ public struct ConfigKey: Sendable {
     /// The fine-tuning types this key applies to (nil: all). Giving it explicitly (not null) for
     /// another type is an error, and the resolved YAML shows it as null.
     public let appliesTo: [String]?
-    /// One sentence for `--help` and the README table.
+    /// One sentence for `--help` and `docs/config-keys.md`.
     public let doc: String
     let read: @Sendable (RunConfig) -> ConfigValue
     let write: @Sendable (inout RunConfig, ConfigValue) -> Void

@@ -1,6 +1,6 @@
 /// The registry of run-config keys: one line per key (name, stored property, range, doc); the
 /// default is the stored property's initial value in `RunConfig`. Order here is the order of
-/// `yaml()` and of the README table.
+/// `yaml()` and of `docs/config-keys.md` (`keysMarkdown()`).
 extension RunConfig {
     public static let keys: [ConfigKey] = [
         // Model shape
