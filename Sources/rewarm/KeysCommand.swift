@@ -19,7 +19,8 @@ struct KeysCommand: ParsableCommand {
                 let doc = key.doc.replacingOccurrences(of: "|", with: "\\|")
                 print("| `\(key.name)` | \(key.type.expectation) | `\(def)` | \(doc) |")
             } else {
-                print("\(key.name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(def.padding(toLength: 14, withPad: " ", startingAt: 0)) \(key.doc)")
+                print("\(key.name.padding(toLength: 28, withPad: " ", startingAt: 0)) "
+                    + "\(def.padding(toLength: 14, withPad: " ", startingAt: 0)) \(key.doc)")
             }
         }
     }
