@@ -125,7 +125,8 @@ public enum WeightGradientAVX512 {
         _ c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         var s0 = c.load16(0), s1 = (c + ldc).load16(0), s2 = (c + 2 * ldc).load16(0), s3 = (c + 3 * ldc).load16(0)
-        var s4 = (c + 4 * ldc).load16(0), s5 = (c + 5 * ldc).load16(0), s6 = (c + 6 * ldc).load16(0), s7 = (c + 7 * ldc).load16(0)
+        var s4 = (c + 4 * ldc).load16(0), s5 = (c + 5 * ldc).load16(0)
+        var s6 = (c + 6 * ldc).load16(0), s7 = (c + 7 * ldc).load16(0)
         var yt = y, xt = x
         for _ in 0..<depth {
             let b = xt.load16(0)
@@ -137,7 +138,8 @@ public enum WeightGradientAVX512 {
             xt += ldx
         }
         c.store16(s0, 0); (c + ldc).store16(s1, 0); (c + 2 * ldc).store16(s2, 0); (c + 3 * ldc).store16(s3, 0)
-        (c + 4 * ldc).store16(s4, 0); (c + 5 * ldc).store16(s5, 0); (c + 6 * ldc).store16(s6, 0); (c + 7 * ldc).store16(s7, 0)
+        (c + 4 * ldc).store16(s4, 0); (c + 5 * ldc).store16(s5, 0)
+        (c + 6 * ldc).store16(s6, 0); (c + 7 * ldc).store16(s7, 0)
     }
 
     /// c (1, 32 or 16) += y^T (1, depth) @ x (depth, 32 or 16): the rows past the last full

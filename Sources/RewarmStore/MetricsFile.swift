@@ -49,7 +49,8 @@ enum MetricsFile {
         case let .valueNotFound(_, context):
             return "'\(key(context))' is null"
         case let .typeMismatch(type, context):
-            return "'\(key(context))' is not a \(type == Int.self ? "integer" : type == Double.self ? "number" : "\(type)")"
+            return "'\(key(context))' is not a "
+                + "\(type == Int.self ? "integer" : type == Double.self ? "number" : "\(type)")"
         case .dataCorrupted:
             return "not a JSON object"
         @unknown default:

@@ -64,13 +64,14 @@ extension ResultsStore {
             ON CONFLICT(\(owner), step) DO UPDATE SET \(updates.joined(separator: ", "))
             """)
         for r in records {
-            let values: [(any DatabaseValueConvertible)?] = [id] + fields.map { field -> (any DatabaseValueConvertible)? in
-                switch field {
-                case .step: r.step
-                case .tokens: r.tokens
-                default: field.value(in: r)
+            let values: [(any DatabaseValueConvertible)?] = [id]
+                + fields.map { field -> (any DatabaseValueConvertible)? in
+                    switch field {
+                    case .step: r.step
+                    case .tokens: r.tokens
+                    default: field.value(in: r)
+                    }
                 }
-            }
             try statement.execute(arguments: StatementArguments(values))
         }
         return records.count

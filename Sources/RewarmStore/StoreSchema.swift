@@ -55,11 +55,13 @@ enum StoreSchema {
         """,
         """
         CREATE TABLE trial ( -- one run of a sweep: a grid point or an explicit extra trial, with one seed
-          id TEXT NOT NULL PRIMARY KEY, -- FNV-1a 64 of the sweep name, the base hash (trials from the base) and config_json, 16 hex
+          id TEXT NOT NULL PRIMARY KEY, -- FNV-1a 64 of the sweep name, the base hash (trials from the base) \
+        and config_json, 16 hex
           sweep TEXT NOT NULL REFERENCES sweep(name) ON DELETE CASCADE, -- the sweep it belongs to
           name TEXT, -- name of an explicit extra trial (e.g. scratch); NULL for grid points
           seed INTEGER NOT NULL, -- the run's seed
-          config_json TEXT NOT NULL, -- canonical effective config (sorted keys; init_from symbolic: base@F, null or a path)
+          config_json TEXT NOT NULL, -- canonical effective config (sorted keys; init_from symbolic: base@F, \
+        null or a path)
           diff_json TEXT NOT NULL, -- JSON object of the keys that differ from the sweep's defaults
           base_hash TEXT, -- base.hash it continues from; NULL for from-scratch or literal-path trials
           run_dir TEXT NOT NULL, -- run folder (relative to the results folder), e.g. max-lr/trials/<id>

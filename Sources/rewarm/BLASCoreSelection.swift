@@ -62,7 +62,8 @@ enum BLASCoreSelection {
         }
         guard let best = results.max(by: { $0.value.gflops < $1.value.gflops }) else { return nil }
         let cache = Cache(key: key, core: best.key, results: results)
-        try? FileManager.default.createDirectory(at: cacheURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(at: cacheURL.deletingLastPathComponent(),
+                                                 withIntermediateDirectories: true)
         if let data = try? JSONEncoder().encode(cache) { try? data.write(to: cacheURL, options: .atomic) }
         return best.key
     }
@@ -77,7 +78,8 @@ enum BLASCoreSelection {
             ]),
             output: .string(limit: 1 << 16), error: .discarded)
         guard let result, result.terminationStatus.isSuccess, case let out = result.standardOutput,
-              let line = out.split(separator: "\n").last, let r = try? JSONDecoder().decode(BLASProbeResult.self, from: Data(line.utf8))
+              let line = out.split(separator: "\n").last,
+              let r = try? JSONDecoder().decode(BLASProbeResult.self, from: Data(line.utf8))
         else { return nil }
         // OpenBLAS ignores an unknown name and autodetects: keep only the family that was asked for.
         return r.core.lowercased() == core.lowercased() ? r : nil

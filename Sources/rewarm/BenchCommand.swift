@@ -9,7 +9,10 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure training speed (tokens/s, GFLOP/s) of one model shape; prints JSON.")
 
-    @Option(help: "full, lora (r=8, alpha 16 on q_proj,v_proj as the PyTorch reference) or qlora (the same on an NF4 base).")
+    @Option(help: """
+        full, lora (r=8, alpha 16 on q_proj,v_proj as the PyTorch reference) or qlora \
+        (the same on an NF4 base).
+        """)
     var mode: String = "full"
     @Option(name: [.customLong("dim"), .customLong("D")], help: "hidden_size") var dim = 128
     @Option(name: [.customLong("layers"), .customLong("L")], help: "num_hidden_layers") var layers = 4
@@ -27,28 +30,40 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Add sgemm_shapes: the measured rate of every product shape of a step (with the mfu measurement).")
     var shapes = false
     @Option(name: .customLong("positions-per-pass"),
-            help: "Positions per forward/backward pass of each worker (whole sequences, at least one); 0 runs a worker's sequences in one pass.")
+            help: """
+                Positions per forward/backward pass of each worker (whole sequences, at least one); \
+                0 runs a worker's sequences in one pass.
+                """)
     var positionsPerPass = BatchPasses.defaultPositions
     @Flag(name: .customLong("blas-weight-gradients"),
-          help: "Compute the linear layers' weight gradients with OpenBLAS instead of Rewarm's AVX-512 kernel (to compare).")
+          help: """
+              Compute the linear layers' weight gradients with OpenBLAS instead of Rewarm's AVX-512 kernel \
+              (to compare).
+              """)
     var blasWeightGradients = false
 
     func validate() throws {
-        guard TrainingBenchmark.Mode(rawValue: mode) != nil else { throw ValidationError("--mode must be full, lora or qlora, got '\(mode)'") }
+        guard TrainingBenchmark.Mode(rawValue: mode) != nil else {
+            throw ValidationError("--mode must be full, lora or qlora, got '\(mode)'")
+        }
         guard dim > 0, layers > 0, heads > 0, context > 1, batch > 0, threads > 0, steps > 0 else {
-            throw ValidationError("--dim, --layers, --heads, --batch, --threads, --steps must be positive and --context > 1")
+            throw ValidationError("--dim, --layers, --heads, --batch, --threads, --steps must be positive "
+                + "and --context > 1")
         }
         guard positionsPerPass >= 0 else {
             throw ValidationError("--positions-per-pass must be 0 or positive, got \(positionsPerPass)")
         }
-        guard !(shapes && noMfu) else { throw ValidationError("--shapes needs the sgemm measurement that --no-mfu skips") }
+        guard !(shapes && noMfu) else {
+            throw ValidationError("--shapes needs the sgemm measurement that --no-mfu skips")
+        }
         guard dim % heads == 0, (dim / heads) % 2 == 0 else {
             throw ValidationError("--heads \(heads) must divide --dim \(dim) into an even head size")
         }
     }
 
     func run() throws {
-        let model = ModelConfig(hiddenSize: dim, numHiddenLayers: layers, numAttentionHeads: heads, maxPositionEmbeddings: context)
+        let model = ModelConfig(hiddenSize: dim, numHiddenLayers: layers, numAttentionHeads: heads,
+                                maxPositionEmbeddings: context)
         var bench = TrainingBenchmark(mode: TrainingBenchmark.Mode(rawValue: mode)!, model: model, batchSize: batch,
                                       contextLength: context, threads: threads)
         bench.steps = steps
@@ -66,7 +81,8 @@ struct BenchCommand: ParsableCommand {
             "est_gflops_per_s": round2(r.estimatedGFLOPS), "blas_core": BLAS.coreName,
             "blas_core_source": BLASCoreSelection.source, "flops_per_token": r.flopsPerToken,
             "flops_formula": r.flopsFormula, "intermediate_size": model.intermediateSize, "timed_steps": r.timedSteps,
-            "loss_first": round4(r.firstLoss), "loss_last": round4(r.lastLoss), "peak_rss_mb": round1(r.peakRSSMegabytes),
+            "loss_first": round4(r.firstLoss), "loss_last": round4(r.lastLoss),
+            "peak_rss_mb": round1(r.peakRSSMegabytes),
             "baseline_rss_mb": round1(r.baselineRSSMegabytes),
             "expected_mb": round1(r.memory.total), "params_mb": round1(r.memory.parameters),
             "grads_mb": round1(r.memory.gradients), "adam_mb": round1(r.memory.optimizer),

@@ -13,7 +13,10 @@ struct BenchIngestCommand: ParsableCommand {
 
     @Option(help: "Synthetic trial folders.") var trials = 10_000
     @Option(help: "Evaluations (metrics.jsonl lines) per trial.") var evaluations = 21
-    @Option(help: "Folder to work in, kept afterwards; it must not hold a results folder yet (default: a temporary folder, removed at the end).")
+    @Option(help: """
+        Folder to work in, kept afterwards; it must not hold a results folder yet \
+        (default: a temporary folder, removed at the end).
+        """)
     var folder: String?
 
     func validate() throws {
@@ -23,7 +26,8 @@ struct BenchIngestCommand: ParsableCommand {
         if let folder {
             let results = URL(fileURLWithPath: folder).appendingPathComponent("results")
             guard !FileManager.default.fileExists(atPath: results.path) else {
-                throw ValidationError("\(results.path) already exists; bench-ingest writes a synthetic results folder there")
+                throw ValidationError(
+                    "\(results.path) already exists; bench-ingest writes a synthetic results folder there")
             }
         }
     }
@@ -33,7 +37,8 @@ struct BenchIngestCommand: ParsableCommand {
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("rewarm-bench-ingest-\(UUID().uuidString)")
         defer { if folder == nil { try? FileManager.default.removeItem(at: work) } }
         FileHandle.standardError.write(Data(
-            "bench-ingest: \(trials) trial folders x \(evaluations) evaluations in \(work.path) (ingested twice)\n".utf8))
+            ("bench-ingest: \(trials) trial folders x \(evaluations) evaluations in \(work.path) "
+                + "(ingested twice)\n").utf8))
         let r: IngestionBenchmark.Result
         do {
             r = try IngestionBenchmark(trials: trials, evaluations: evaluations).run(in: work)
@@ -43,7 +48,8 @@ struct BenchIngestCommand: ParsableCommand {
         }
         let object: [String: Any] = [
             "trials": r.trials, "rows": r.rows, "stored_rows": r.storedRows,
-            "generate_s": round2(r.generateSeconds), "first_s": round2(r.firstSeconds), "again_s": round2(r.againSeconds),
+            "generate_s": round2(r.generateSeconds), "first_s": round2(r.firstSeconds),
+            "again_s": round2(r.againSeconds),
             "first_rows_per_s": Int(r.firstRowsPerSecond), "first_trials_per_s": Int(r.firstTrialsPerSecond),
             "again_rows_per_s": Int(r.againRowsPerSecond),
         ]

@@ -26,7 +26,8 @@ struct CompareCommand: AsyncParsableCommand {
             if let out {
                 outcome = try await comparison.write(reportFile: URL(fileURLWithPath: out), gnuplot: Gnuplot.locate())
             } else {
-                outcome = try await comparison.write(folder: comparison.defaultDirectory(results: results.url), gnuplot: Gnuplot.locate())
+                outcome = try await comparison.write(folder: comparison.defaultDirectory(results: results.url),
+                                                     gnuplot: Gnuplot.locate())
             }
             print(outcome.message)
         }

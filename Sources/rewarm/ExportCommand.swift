@@ -10,7 +10,8 @@ import RewarmSweep
 /// (and its LoRA adapter as a PEFT folder in DIR/adapter).
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write a sweep's per-step metrics as CSV, or a run's model as a Hugging Face folder.",
+        commandName: "export",
+        abstract: "Write a sweep's per-step metrics as CSV, or a run's model as a Hugging Face folder.",
         discussion: """
             --format csv: SOURCE is a sweep's name; writes its per-step metrics (to --out or standard output).
             --format hf: SOURCE is a run folder (its newest checkpoint), a checkpoint-N folder or a Hugging \
@@ -24,7 +25,9 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Output file (csv; default: standard output) or folder (hf, required).") var out: String?
 
     func validate() throws {
-        guard format == "csv" || format == "hf" else { throw ValidationError("--format must be csv or hf, got '\(format)'") }
+        guard format == "csv" || format == "hf" else {
+            throw ValidationError("--format must be csv or hf, got '\(format)'")
+        }
         if format == "hf" && out == nil { throw ValidationError("--format hf needs --out DIR") }
     }
 

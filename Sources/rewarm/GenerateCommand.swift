@@ -40,14 +40,17 @@ struct GenerateCommand: ParsableCommand {
         let generator = TextGenerator(model: model)
         let tokens = ByteTokenizer.encode(prompt)
         if tokens.count > model.config.maxPositionEmbeddings {
-            Console.error("--prompt: \(tokens.count) bytes exceed the model's context \(model.config.maxPositionEmbeddings)")
+            Console.error("--prompt: \(tokens.count) bytes exceed the model's context "
+                + "\(model.config.maxPositionEmbeddings)")
             throw ExitCode(2)
         }
         if let dumpLogits {
             let logits = generator.logits(tokens)
-            let tensor = SafetensorsTensor(name: "logits", shape: [tokens.count, model.config.vocabSize], values: logits)
+            let tensor = SafetensorsTensor(name: "logits", shape: [tokens.count, model.config.vocabSize],
+                                           values: logits)
             do {
-                try SafetensorsWriter.write([tensor], metadata: ["prompt": prompt], to: URL(fileURLWithPath: dumpLogits))
+                try SafetensorsWriter.write([tensor], metadata: ["prompt": prompt],
+                                            to: URL(fileURLWithPath: dumpLogits))
             } catch {
                 Console.error(error.description)
                 throw ExitCode(1)

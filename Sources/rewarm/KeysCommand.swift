@@ -15,7 +15,8 @@ struct KeysCommand: ParsableCommand {
             return
         }
         for key in RunConfig.keys {
-            print("\(key.name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(key.defaultText.padding(toLength: 14, withPad: " ", startingAt: 0)) \(key.doc)")
+            print("\(key.name.padding(toLength: 28, withPad: " ", startingAt: 0)) "
+                + "\(key.defaultText.padding(toLength: 14, withPad: " ", startingAt: 0)) \(key.doc)")
         }
     }
 }

@@ -34,7 +34,8 @@ struct ListCommand: ParsableCommand {
         }
         if rows.isEmpty { print("no sweeps in \(results.database.path)") }
         for r in rows {
-            print("\(r["name"]!)  \(r["completed"]!)/\(r["trials"]!) completed, \(r["failed"]!) failed, \(r["diverged"]!) diverged  (updated \(r["updated_at"]!))")
+            print("\(r["name"]!)  \(r["completed"]!)/\(r["trials"]!) completed, \(r["failed"]!) failed, "
+                + "\(r["diverged"]!) diverged  (updated \(r["updated_at"]!))")
         }
     }
 }

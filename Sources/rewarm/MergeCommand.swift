@@ -5,9 +5,11 @@ import RewarmEngine
 /// `rewarm merge RUN --out DIR`: the adapter folded into its base, written as a full Hugging Face model.
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "merge", abstract: "Merge a LoRA run's adapter into its base and write a Hugging Face model folder.")
+        commandName: "merge",
+        abstract: "Merge a LoRA run's adapter into its base and write a Hugging Face model folder.")
 
-    @Argument(help: "A run folder (its newest checkpoint), a checkpoint-N folder or a Hugging Face folder with adapter/.")
+    @Argument(
+        help: "A run folder (its newest checkpoint), a checkpoint-N folder or a Hugging Face folder with adapter/.")
     var source: String
     @Option(help: "Output folder.") var out: String
 

@@ -22,6 +22,10 @@ struct Rewarm: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rewarm",
         abstract: "Continual pre-training studies on the CPU: train, sweep, report.",
-        subcommands: [TrainCommand.self, SweepCommand.self, StatusCommand.self, ReportCommand.self, CompareCommand.self, ListCommand.self, ExportCommand.self, MergeCommand.self, GenerateCommand.self, BenchCommand.self, BenchIngestCommand.self, KeysCommand.self, RunTrialCommand.self, BLASProbeCommand.self]
+        subcommands: [
+            TrainCommand.self, SweepCommand.self, StatusCommand.self, ReportCommand.self, CompareCommand.self,
+            ListCommand.self, ExportCommand.self, MergeCommand.self, GenerateCommand.self, BenchCommand.self,
+            BenchIngestCommand.self, KeysCommand.self, RunTrialCommand.self, BLASProbeCommand.self,
+        ]
     )
 }

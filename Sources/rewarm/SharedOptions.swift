@@ -13,7 +13,8 @@ struct ResultsOptions: ParsableArguments {
 /// The path of this executable (children of a sweep run the same binary).
 enum SelfExecutable {
     static var url: URL {
-        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: path)
     }
 }

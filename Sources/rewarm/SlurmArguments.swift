@@ -19,7 +19,8 @@ struct SlurmArguments: ParsableArguments {
             help: "Another sbatch option, as written (repeatable): --sbatch-arg --qos=normal")
     var sbatchArgs: [String] = []
     @Flag(help: "Submit the Slurm jobs and return at once.") var detach = false
-    @Option(name: .customLong("poll-seconds"), help: ArgumentHelp("Seconds between looks at the Slurm queue.", visibility: .hidden))
+    @Option(name: .customLong("poll-seconds"),
+            help: ArgumentHelp("Seconds between looks at the Slurm queue.", visibility: .hidden))
     var pollSeconds: Double = 2
 
     func validate() throws {

@@ -35,7 +35,8 @@ struct StatusCommand: AsyncParsableCommand {
             print(String(decoding: try encoder.encode(StatusJSON(report: report, slurm: slurm)), as: UTF8.self))
             return
         }
-        let counts = RunStateOrder.all.map { "\(report.counts[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+        let counts = RunStateOrder.all.map { "\(report.counts[$0.rawValue] ?? 0) \($0.rawValue)" }
+            .joined(separator: ", ")
         print("sweep \(report.sweep): \(report.trials) trials: \(counts)")
         var time = "trial time used \(Console.duration(report.secondsUsed))"
         if let left = report.secondsLeft, left > 0 { time += ", about \(Console.duration(left)) left on one job" }

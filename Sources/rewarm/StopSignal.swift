@@ -22,7 +22,9 @@ final class StopSignal: @unchecked Sendable {
                     return self.requested
                 }
                 if again && !quiet { exit(130) }
-                if !quiet { FileHandle.standardError.write(Data("\nstopping after this step (Ctrl-C again to quit now)\n".utf8)) }
+                if !quiet {
+                    FileHandle.standardError.write(Data("\nstopping after this step (Ctrl-C again to quit now)\n".utf8))
+                }
             }
             source.resume()
             sources.append(source)

@@ -19,8 +19,10 @@ struct SweepCommand: AsyncParsableCommand {
 
     @Argument(help: "The sweep spec (YAML).") var spec: String
     @OptionGroup var results: ResultsOptions
-    @Option(help: "Trials run at a time (default: one per core).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Flag(name: .customLong("dry-run"), help: "List the trials the grid expands to (and print the Slurm batch scripts); run nothing.")
+    @Option(help: "Trials run at a time (default: one per core).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Flag(name: .customLong("dry-run"),
+          help: "List the trials the grid expands to (and print the Slurm batch scripts); run nothing.")
     var dryRun = false
     @Flag(name: .customLong("allow-new-trials"), help: "Accept a changed spec: add its new trials, keep the old.")
     var allowNewTrials = false
@@ -92,7 +94,9 @@ struct SweepCommand: AsyncParsableCommand {
         }
         print("results: \(results.url.path)/rewarm.sqlite  (rewarm status \(parsed.name) --results \(results.results))")
         if summary.detached {
-            print(summary.stopped ? "stopped following; the Slurm jobs go on (scancel them to stop them)" : "submitted; the Slurm jobs run on their own")
+            print(summary.stopped
+                ? "stopped following; the Slurm jobs go on (scancel them to stop them)"
+                : "submitted; the Slurm jobs run on their own")
             print("run the same command again to follow them and ingest what finished, or rewarm status \(parsed.name)")
             if summary.stopped { throw ExitCode(130) }
             return
@@ -102,7 +106,8 @@ struct SweepCommand: AsyncParsableCommand {
             throw ExitCode(130)
         }
         if case .slurm = executor, let pending = counts[.pending], pending > 0 {
-            print("\(pending) trial\(pending == 1 ? " was" : "s were") ended by Slurm before finishing; run the same command again to resume from their checkpoints")
+            print("\(pending) trial\(pending == 1 ? " was" : "s were") ended by Slurm before finishing; "
+                + "run the same command again to resume from their checkpoints")
         }
     }
 }

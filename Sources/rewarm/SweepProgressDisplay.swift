@@ -31,7 +31,8 @@ final class SweepProgressDisplay: @unchecked Sendable {
             total = trials
             finished = done
             start = Date()
-            log("\(trials) trials: \(done) done, \(toRun) to run" + (cached ? "" : "; the base model is pre-trained first"))
+            log("\(trials) trials: \(done) done, \(toRun) to run"
+                + (cached ? "" : "; the base model is pre-trained first"))
         case .baseStarted(let dir, let maxSteps):
             log("pre-training the base (\(maxSteps) steps): \(dir)")
         case .baseProgress(let p):
@@ -58,18 +59,21 @@ final class SweepProgressDisplay: @unchecked Sendable {
                 running[id] = r
             }
             if !interactive, p.kind == "eval" {
-                log("  \(id) step \(p.step)/\(p.maxSteps) | down \(Console.loss(p.downstreamLoss)) | up \(Console.loss(p.upstreamLoss))")
+                log("  \(id) step \(p.step)/\(p.maxSteps) | down \(Console.loss(p.downstreamLoss)) "
+                    + "| up \(Console.loss(p.upstreamLoss))")
             }
         case .trialFinished(let id, let label, let status):
             running[id] = nil
             order.removeAll { $0 == id }
             finished += 1
-            log("\(status.state.rawValue) \(id) \(label)" + (status.error.map { ": \($0)" } ?? "") + " [\(finished)/\(total)]")
+            log("\(status.state.rawValue) \(id) \(label)" + (status.error.map { ": \($0)" } ?? "")
+                + " [\(finished)/\(total)]")
         case .slurmSubmitted(let job, let tasks, let script):
             log(tasks == 0 ? "submitted the base as Slurm job \(job): \(script)"
                 : "submitted \(tasks) trial\(tasks == 1 ? "" : "s") as Slurm array job \(job): \(script)")
         case .slurmFollowing(let job, let tasks):
-            log(tasks == 0 ? "following the base's Slurm job \(job)" : "following Slurm array job \(job) (\(tasks) trials still queued or running)")
+            log(tasks == 0 ? "following the base's Slurm job \(job)"
+                : "following Slurm array job \(job) (\(tasks) trials still queued or running)")
         }
         redraw()
     }

@@ -72,7 +72,8 @@ struct TrainCommand: ParsableCommand {
     static func show(_ event: TrainingEvent, maxSteps: Int, quiet: Bool) {
         switch event {
         case .started(let s):
-            var line = "run \(s.runDirectory) | params \(Console.count(s.parameters)) (trainable \(Console.count(s.trainableParameters)))"
+            var line = "run \(s.runDirectory) | params \(Console.count(s.parameters)) "
+                + "(trainable \(Console.count(s.trainableParameters)))"
             line += " | \(Console.count(s.tokensPerStep)) tokens/step | BLAS \(s.blasCore)"
             Swift.print(line)
             var data = "data: \(s.dataset)"

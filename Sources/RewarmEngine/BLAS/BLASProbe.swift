@@ -25,7 +25,8 @@ public enum BLASProbe {
                 }
             }
         }
-        return BLASProbeResult(core: BLAS.coreName, gflops: sgemmRate(M: M, N: N, K: K, seconds: seconds), maxError: worst)
+        return BLASProbeResult(
+            core: BLAS.coreName, gflops: sgemmRate(M: M, N: N, K: K, seconds: seconds), maxError: worst)
     }
 
     /// GFLOP/s of `C = A B^T`-shaped products (the layout of a linear layer's forward).

@@ -54,7 +54,8 @@ public struct ModelShapeGEMM: Sendable {
         self.workers = max(1, min(workers, B))
         let passes = BatchPasses.split(0..<(B / self.workers), T: T, positions: positionsPerPass)
         let largestShard = (B + self.workers - 1) / self.workers
-        sequencesPerPass = BatchPasses.split(0..<largestShard, T: T, positions: positionsPerPass).map(\.count).max() ?? 0
+        sequencesPerPass = BatchPasses.split(0..<largestShard, T: T, positions: positionsPerPass)
+            .map(\.count).max() ?? 0
         passCount = passes.count
         let N = (passes.map(\.count).min() ?? 0) * T, C = c.hiddenSize, L = c.numHiddenLayers
         let baseTrains: Bool = if case .full = fineTuning { true } else { false }
@@ -136,7 +137,8 @@ public struct ModelShapeGEMM: Sendable {
                     var products = 0
                     repeat {
                         BLAS.sgemm(transA: s.transA, transB: s.transB, M: s.M, N: s.N, K: s.K, alpha: 1,
-                                   a + w * sizeA, lda: s.lda, b + w * sizeB, ldb: s.ldb, beta: 0, c + w * sizeC, ldc: s.ldc)
+                                   a + w * sizeA, lda: s.lda, b + w * sizeB, ldb: s.ldb, beta: 0,
+                                   c + w * sizeC, ldc: s.ldc)
                         products += 1
                     } while Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < seconds
                     return products

@@ -67,7 +67,9 @@ public struct TrainingBenchmark: Sendable {
 
     /// Linear-layer weights (everything but the embedding table and norms), PaLM-style FLOPs:
     /// full 6 N_mm + 12 L T C; LoRA 4 N_base_mm + 6 N_lora + 12 L T C.
-    public static func flopsPerToken(model c: ModelConfig, T: Int, mode: Mode, loraParameters: Int) -> (Double, String) {
+    public static func flopsPerToken(
+        model c: ModelConfig, T: Int, mode: Mode, loraParameters: Int
+    ) -> (Double, String) {
         let perLayer = 4 * c.hiddenSize * c.hiddenSize + 3 * c.hiddenSize * c.intermediateSize
         let nmm = Double(c.numHiddenLayers * perLayer + c.vocabSize * c.hiddenSize)
         let attn = Double(12 * c.numHiddenLayers * T * c.hiddenSize)
@@ -111,7 +113,8 @@ public struct TrainingBenchmark: Sendable {
             m.zeroGradients()
             inputs.withUnsafeBufferPointer { ip in
                 targets.withUnsafeBufferPointer { tp in
-                    losses.append(m.forwardBackward(inputs: ip.baseAddress!, targets: tp.baseAddress!, B: B, T: T, lossScale: 1 / Float(B * T)))
+                    losses.append(m.forwardBackward(inputs: ip.baseAddress!, targets: tp.baseAddress!, B: B, T: T,
+                                                    lossScale: 1 / Float(B * T)))
                 }
             }
             _ = clipGradients([(m.gradients.base, m.gradients.count)], maxNorm: 1)
@@ -128,11 +131,13 @@ public struct TrainingBenchmark: Sendable {
         let median = times.sorted()[times.count / 2]
         let tps = Double(B * T) / median
         let loraParams = m.adapters?.count ?? 0
-        let (flops, formula) = TrainingBenchmark.flopsPerToken(model: modelConfig, T: T, mode: mode, loraParameters: loraParams)
+        let (flops, formula) = TrainingBenchmark.flopsPerToken(
+            model: modelConfig, T: T, mode: mode, loraParameters: loraParams)
         let memory = TrainingMemory(model: m)
         let peak = PeakMemory.megabytes()
         let products = ModelShapeGEMM(
-            model: modelConfig, B: B, T: T, fineTuning: fineTuning, workers: BLAS.threads, positionsPerPass: positionsPerPass)
+            model: modelConfig, B: B, T: T, fineTuning: fineTuning, workers: BLAS.threads,
+            positionsPerPass: positionsPerPass)
         let shapes = measureModelShapes ? products.measure() : nil
         return Result(
             parameters: m.parameterCount, trainableParameters: m.trainableParameterCount, secondsPerStep: median,

@@ -93,11 +93,13 @@ public struct Checkpoint: Sendable {
         if let adapters = model.adapters, let lora {
             try SafetensorsWriter.write(views: views(adapters, prefix: peftPrefix), metadata: ["format": "pt"],
                                         to: partial.appendingPathComponent(adapterFile))
-            try writeJSON(adapterConfig(lora, initFrom: initFrom), to: partial.appendingPathComponent(adapterConfigFile))
+            try writeJSON(adapterConfig(lora, initFrom: initFrom),
+                          to: partial.appendingPathComponent(adapterConfigFile))
         }
         if let optimizer {
             try SafetensorsWriter.write(
-                views: views(optimizer.firstMoment, suffix: ".exp_avg") + views(optimizer.secondMoment, suffix: ".exp_avg_sq"),
+                views: views(optimizer.firstMoment, suffix: ".exp_avg")
+                    + views(optimizer.secondMoment, suffix: ".exp_avg_sq"),
                 to: partial.appendingPathComponent(optimizerFile))
         }
         let encoder = JSONEncoder()
@@ -143,7 +145,9 @@ public struct Checkpoint: Sendable {
 
     /// Loads every tensor of `slab` from `file` (names with `prefix` / `suffix`). Every name,
     /// shape and dtype is checked before the first value is copied: on an error nothing is loaded.
-    static func load(_ slab: ParameterSlab, from file: URL, prefix: String = "", suffix: String = "") throws(CheckpointError) {
+    static func load(
+        _ slab: ParameterSlab, from file: URL, prefix: String = "", suffix: String = ""
+    ) throws(CheckpointError) {
         let st = try SafetensorsFile(contentsOf: file)
         for s in slab.specs {
             let name = prefix + s.name + suffix
@@ -157,7 +161,8 @@ public struct Checkpoint: Sendable {
         }
         for s in slab.specs {
             let name = prefix + s.name + suffix
-            try st.copyTensor(named: name, into: UnsafeMutableBufferPointer(start: slab.base + s.offset, count: s.count))
+            try st.copyTensor(named: name,
+                              into: UnsafeMutableBufferPointer(start: slab.base + s.offset, count: s.count))
         }
     }
 
@@ -165,7 +170,8 @@ public struct Checkpoint: Sendable {
     public func restore(model: LlamaModel, optimizer: OptimizerState) throws(CheckpointError) {
         try Checkpoint.load(model.weights, from: directory.appendingPathComponent(Checkpoint.modelFile))
         if let adapters = model.adapters {
-            try Checkpoint.load(adapters, from: directory.appendingPathComponent(Checkpoint.adapterFile), prefix: Checkpoint.peftPrefix)
+            try Checkpoint.load(adapters, from: directory.appendingPathComponent(Checkpoint.adapterFile),
+                                prefix: Checkpoint.peftPrefix)
         }
         let opt = directory.appendingPathComponent(Checkpoint.optimizerFile)
         try Checkpoint.load(optimizer.firstMoment, from: opt, suffix: ".exp_avg")
@@ -191,7 +197,8 @@ public struct Checkpoint: Sendable {
         let model = LlamaModel(config: state.model, fineTuning: fineTuning)
         try Checkpoint.load(model.weights, from: directory.appendingPathComponent(Checkpoint.modelFile))
         if let adapters = model.adapters {
-            try Checkpoint.load(adapters, from: adapterDirectory.appendingPathComponent(Checkpoint.adapterFile), prefix: Checkpoint.peftPrefix)
+            try Checkpoint.load(adapters, from: adapterDirectory.appendingPathComponent(Checkpoint.adapterFile),
+                                prefix: Checkpoint.peftPrefix)
         }
         return model
     }
@@ -207,16 +214,22 @@ public struct Checkpoint: Sendable {
         switch json["target_modules"] {
         case let list as [String]: targets = list
         case let one as String: targets = one.split(separator: ",").map { String($0) }
-        default: throw .unsupportedModel(path: url.path, field: "target_modules", reason: "missing or not a list of module names")
+        default:
+            throw .unsupportedModel(
+                path: url.path, field: "target_modules", reason: "missing or not a list of module names")
         }
         if let unknown = targets.first(where: { !WeightNames.linearModules.contains($0) }) {
-            throw .unsupportedModel(path: url.path, field: "target_modules", reason: "'\(unknown)' is not one of \(WeightNames.linearModules.joined(separator: ", "))")
+            throw .unsupportedModel(
+                path: url.path, field: "target_modules",
+                reason: "'\(unknown)' is not one of \(WeightNames.linearModules.joined(separator: ", "))")
         }
         if (json["use_rslora"] as? NSNumber)?.boolValue == true {
-            throw .unsupportedModel(path: url.path, field: "use_rslora", reason: "true: Rewarm scales adapters by lora_alpha / r")
+            throw .unsupportedModel(
+                path: url.path, field: "use_rslora", reason: "true: Rewarm scales adapters by lora_alpha / r")
         }
         if let bias = json["bias"] as? String, bias != "none" {
-            throw .unsupportedModel(path: url.path, field: "bias", reason: "\"\(bias)\": Rewarm's adapters have no bias")
+            throw .unsupportedModel(
+                path: url.path, field: "bias", reason: "\"\(bias)\": Rewarm's adapters have no bias")
         }
         let dropout = (json["lora_dropout"] as? NSNumber)?.doubleValue ?? 0
         return LoRASettings(rank: r, alpha: alpha, dropout: dropout, targets: targets)

@@ -46,7 +46,9 @@ enum HuggingFaceConfig {
         }
         func double(_ raw: Any?, _ key: String, default value: Double) throws(CheckpointError) -> Double {
             guard let raw else { return value }
-            guard let n = raw as? NSNumber, n.doubleValue > 0 else { throw refuse(key, "\(raw) is not a positive number") }
+            guard let n = raw as? NSNumber, n.doubleValue > 0 else {
+                throw refuse(key, "\(raw) is not a positive number")
+            }
             return n.doubleValue
         }
         func mustBeFalse(_ key: String, why: String) throws(CheckpointError) {
@@ -66,14 +68,19 @@ enum HuggingFaceConfig {
         let hidden = try int("hidden_size")
         let layers = try int("num_hidden_layers")
         let heads = try int("num_attention_heads")
-        guard hidden % heads == 0 else { throw refuse("num_attention_heads", "\(heads) does not divide hidden_size \(hidden)") }
+        guard hidden % heads == 0 else {
+            throw refuse("num_attention_heads", "\(heads) does not divide hidden_size \(hidden)")
+        }
         if let kv = present("num_key_value_heads"), (kv as? NSNumber)?.intValue != heads {
-            throw refuse("num_key_value_heads", "\(kv): Rewarm has no grouped-query attention (needs \(heads), as num_attention_heads)")
+            throw refuse("num_key_value_heads",
+                         "\(kv): Rewarm has no grouped-query attention (needs \(heads), as num_attention_heads)")
         }
         if let hd = present("head_dim"), (hd as? NSNumber)?.intValue != hidden / heads {
             throw refuse("head_dim", "\(hd): Rewarm needs hidden_size / num_attention_heads = \(hidden / heads)")
         }
-        guard (hidden / heads) % 2 == 0 else { throw refuse("head_dim", "\(hidden / heads) is odd: rotary embeddings need pairs") }
+        guard (hidden / heads) % 2 == 0 else {
+            throw refuse("head_dim", "\(hidden / heads) is odd: rotary embeddings need pairs")
+        }
         if let act = present("hidden_act"), (act as? String) != "silu" {
             throw refuse("hidden_act", "\(text(act)): Rewarm's MLP is SwiGLU (silu)")
         }

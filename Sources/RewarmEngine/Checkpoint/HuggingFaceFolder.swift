@@ -28,7 +28,9 @@ public enum HuggingFaceFolder {
     /// Writes `model` into `directory` (created if missing; files of the same names replaced).
     /// With `includeAdapter` and a LoRA model, the adapter goes to `directory/adapter` with
     /// `base_model_name_or_path` = `directory`'s absolute path.
-    public static func write(_ model: LlamaModel, includeAdapter: Bool = true, to directory: URL) throws(CheckpointError) {
+    public static func write(
+        _ model: LlamaModel, includeAdapter: Bool = true, to directory: URL
+    ) throws(CheckpointError) {
         let dir = directory.standardizedFileURL
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -40,10 +42,12 @@ public enum HuggingFaceFolder {
         try SafetensorsWriter.write(views: Checkpoint.views(base), metadata: ["format": "pt"],
                                     to: dir.appendingPathComponent(Checkpoint.modelFile))
         try Checkpoint.writeJSON(HuggingFaceConfig.json(model.config), to: dir.appendingPathComponent(configFile))
-        try Checkpoint.writeJSON(HuggingFaceConfig.generationJSON(), to: dir.appendingPathComponent(generationConfigFile))
+        try Checkpoint.writeJSON(HuggingFaceConfig.generationJSON(),
+                                 to: dir.appendingPathComponent(generationConfigFile))
         try Checkpoint.writeJSON(ByteLevelTokenizerFiles.tokenizerJSON(), to: dir.appendingPathComponent(tokenizerFile))
-        try Checkpoint.writeJSON(ByteLevelTokenizerFiles.tokenizerConfigJSON(maxLength: model.config.maxPositionEmbeddings),
-                                 to: dir.appendingPathComponent(tokenizerConfigFile))
+        try Checkpoint.writeJSON(
+            ByteLevelTokenizerFiles.tokenizerConfigJSON(maxLength: model.config.maxPositionEmbeddings),
+            to: dir.appendingPathComponent(tokenizerConfigFile))
         let adapterDir = dir.appendingPathComponent(adapterFolder)
         guard includeAdapter, let lora = model.fineTuning.lora, let adapters = model.adapters else {
             try? FileManager.default.removeItem(at: adapterDir)  // a stale adapter would be applied on reading
@@ -54,7 +58,8 @@ public enum HuggingFaceFolder {
         } catch {
             throw .io(path: adapterDir.path, reason: "cannot create the folder: \(error.localizedDescription)")
         }
-        try SafetensorsWriter.write(views: Checkpoint.views(adapters, prefix: Checkpoint.peftPrefix), metadata: ["format": "pt"],
+        try SafetensorsWriter.write(views: Checkpoint.views(adapters, prefix: Checkpoint.peftPrefix),
+                                    metadata: ["format": "pt"],
                                     to: adapterDir.appendingPathComponent(Checkpoint.adapterFile))
         try Checkpoint.writeJSON(Checkpoint.adapterConfig(lora, initFrom: dir.path),
                                  to: adapterDir.appendingPathComponent(Checkpoint.adapterConfigFile))

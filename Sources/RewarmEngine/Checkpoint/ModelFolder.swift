@@ -20,7 +20,8 @@ public enum ModelFolder {
             return try Checkpoint(huggingFaceFolder: url)
         }
         guard let last = Checkpoint.list(in: url).last else {
-            throw .io(path: url.path, reason: "not a run folder (no checkpoint-N), a checkpoint folder or a Hugging Face model folder (config.json + model.safetensors)")
+            throw .io(path: url.path, reason: "not a run folder (no checkpoint-N), a checkpoint folder or a "
+                + "Hugging Face model folder (config.json + model.safetensors)")
         }
         return try Checkpoint(directory: last.url)
     }

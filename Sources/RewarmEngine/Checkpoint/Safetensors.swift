@@ -378,7 +378,8 @@ public struct SafetensorsFile: Sendable {
             }
             guard end <= dataLength else {
                 throw .truncated(
-                    path: path, detail: "tensor '\(name)' ends at data byte \(end) but only \(dataLength) follow the header")
+                    path: path,
+                    detail: "tensor '\(name)' ends at data byte \(end) but only \(dataLength) follow the header")
             }
             (expected, previous) = (end, "tensor '\(name)'")
         }

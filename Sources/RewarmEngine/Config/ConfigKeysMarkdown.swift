@@ -21,7 +21,8 @@ extension RunConfig {
         ]
         for key in keys {
             let range = key.range.map { (key.type == .numberList ? "each " : "") + $0.requirement } ?? ""
-            lines.append("| `\(key.name)` | \(cell(key.type.expectation)) | \(cell(range)) | `\(key.defaultText)` | \(cell(key.doc)) |")
+            lines.append("| `\(key.name)` | \(cell(key.type.expectation)) | \(cell(range)) "
+                + "| `\(key.defaultText)` | \(cell(key.doc)) |")
         }
         lines += ["", appliesToParagraph()]
         return lines.joined(separator: "\n") + "\n"

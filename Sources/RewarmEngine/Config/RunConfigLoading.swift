@@ -17,7 +17,9 @@ extension RunConfig {
     }
 
     /// Loads YAML text as if it were the file `source`; see `load(yamlFile:overrides:)`.
-    public static func load(yaml text: String, source: String, overrides: [String] = []) throws(ConfigError) -> RunConfig {
+    public static func load(
+        yaml text: String, source: String, overrides: [String] = []
+    ) throws(ConfigError) -> RunConfig {
         var settings = try values(fromYAML: text, source: source).mapValues { Setting(value: $0, source: source) }
         for override in overrides {
             let (key, value) = try parseOverride(override)
@@ -156,7 +158,9 @@ extension RunConfig {
         let short = String(UInt32(truncatingIfNeeded: hash ^ (hash >> 32)), radix: 16)
         let name = ((dataset as NSString).lastPathComponent as NSString).deletingPathExtension
         let slug = name.unicodeScalars
-            .map { $0.properties.isAlphabetic && $0.isASCII || ("0"..."9").contains($0) || $0 == "_" ? Character($0) : "-" }
+            .map {
+                $0.properties.isAlphabetic && $0.isASCII || ("0"..."9").contains($0) || $0 == "_" ? Character($0) : "-"
+            }
             .split(separator: "-").map { String($0) }.joined(separator: "-")
         return (slug.isEmpty ? "run" : slug) + "-" + String(repeating: "0", count: 8 - short.count) + short
     }
@@ -183,7 +187,8 @@ extension RunConfig: Codable {
         do {
             try self.init(values: values, source: "decoded config")
         } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: error.description))
         }
     }
 

@@ -48,7 +48,8 @@ extension RunConfig {
         if replayRatio > 0 && upstream == nil && initFrom == nil {
             throw .conflict(
                 source: settings["replay_ratio"]?.source ?? source, key: "replay_ratio",
-                problem: "\(ConfigValue.compact(replayRatio)) needs an upstream corpus to replay (set upstream or init_from)",
+                problem: "\(ConfigValue.compact(replayRatio)) needs an upstream corpus to replay "
+                    + "(set upstream or init_from)",
                 otherKey: nil, otherState: nil)
         }
     }

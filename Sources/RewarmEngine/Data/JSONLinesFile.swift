@@ -35,7 +35,8 @@ enum JSONLinesFile {
                 reason: "invalid JSON" + (reason.map { ": " + TextFile.oneLine($0) } ?? ""))
         }
         guard let record = object as? [String: Any] else {
-            throw .invalidJSONLine(file: file, line: number, reason: "expected a JSON object with a string field \"text\"")
+            throw .invalidJSONLine(
+                file: file, line: number, reason: "expected a JSON object with a string field \"text\"")
         }
         guard let value = record["text"] else {
             throw .invalidJSONLine(file: file, line: number, reason: "missing field \"text\"")

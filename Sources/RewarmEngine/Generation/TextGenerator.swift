@@ -9,7 +9,9 @@ public struct TextGenerator {
     /// The logits (T, V) of every position of `tokens` (T >= 1, T <= max_position_embeddings).
     public func logits(_ tokens: [Int32]) -> [Float] {
         precondition(!tokens.isEmpty && tokens.count <= model.config.maxPositionEmbeddings)
-        _ = tokens.withUnsafeBufferPointer { model.forward(inputs: $0.baseAddress!, targets: nil, B: 1, T: tokens.count) }
+        _ = tokens.withUnsafeBufferPointer {
+            model.forward(inputs: $0.baseAddress!, targets: nil, B: 1, T: tokens.count)
+        }
         return model.logits(B: 1, T: tokens.count)
     }
 

@@ -9,7 +9,8 @@ public func loraForward(
     scale: Float, N: Int, IC: Int, OC: Int, r: Int
 ) {
     BLAS.sgemm(transA: false, transB: true, M: N, N: r, K: IC, alpha: 1, x, lda: IC, A, ldb: IC, beta: 0, t, ldc: r)
-    BLAS.sgemm(transA: false, transB: true, M: N, N: OC, K: r, alpha: scale, t, lda: r, B, ldb: r, beta: 1, out, ldc: OC)
+    BLAS.sgemm(transA: false, transB: true, M: N, N: OC, K: r, alpha: scale, t, lda: r, B, ldb: r, beta: 1,
+               out, ldc: OC)
 }
 
 /// Backward of `loraForward`, accumulating. `dt` (N, r) is scratch (overwritten).
@@ -22,10 +23,13 @@ public func loraBackward(
     _ A: UnsafePointer<Float>, _ B: UnsafePointer<Float>,
     scale: Float, N: Int, IC: Int, OC: Int, r: Int, overwrite: Bool = false
 ) {
-    BLAS.sgemm(transA: true, transB: false, M: OC, N: r, K: N, alpha: scale, dout, lda: OC, t, ldb: r, beta: 1, dB, ldc: r)
-    BLAS.sgemm(transA: false, transB: false, M: N, N: r, K: OC, alpha: scale, dout, lda: OC, B, ldb: r, beta: 0, dt, ldc: r)
+    BLAS.sgemm(transA: true, transB: false, M: OC, N: r, K: N, alpha: scale, dout, lda: OC, t, ldb: r, beta: 1,
+               dB, ldc: r)
+    BLAS.sgemm(transA: false, transB: false, M: N, N: r, K: OC, alpha: scale, dout, lda: OC, B, ldb: r, beta: 0,
+               dt, ldc: r)
     BLAS.sgemm(transA: true, transB: false, M: r, N: IC, K: N, alpha: 1, dt, lda: r, x, ldb: IC, beta: 1, dA, ldc: IC)
     if let dx {
-        BLAS.sgemm(transA: false, transB: false, M: N, N: IC, K: r, alpha: 1, dt, lda: r, A, ldb: IC, beta: overwrite ? 0 : 1, dx, ldc: IC)
+        BLAS.sgemm(transA: false, transB: false, M: N, N: IC, K: r, alpha: 1, dt, lda: r, A, ldb: IC,
+                   beta: overwrite ? 0 : 1, dx, ldc: IC)
     }
 }

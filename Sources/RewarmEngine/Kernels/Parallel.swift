@@ -29,7 +29,9 @@ public enum Parallel {
     /// the work is too small to split (fewer than `minChunk` items per worker), otherwise one
     /// chunk per worker, run concurrently. `workers` caps the worker count (e.g. scratch buffers).
     @inline(__always)
-    static func chunks(_ count: Int, minChunk: Int = 1, workers cap: Int = .max, _ body: (_ worker: Int, _ range: Range<Int>) -> Void) {
+    static func chunks(
+        _ count: Int, minChunk: Int = 1, workers cap: Int = .max, _ body: (_ worker: Int, _ range: Range<Int>) -> Void
+    ) {
         let workers = min(threads, cap, count / max(minChunk, 1))
         if workers <= 1 {
             body(0, 0..<count)

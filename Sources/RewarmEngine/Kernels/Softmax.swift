@@ -53,7 +53,9 @@ func softmaxRow(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>,
 /// Backward of the softmax of one causal row, in place in `g`: with p = P[t] and g = dP[t],
 /// g[j] = p[j] (g[j] - <p, g>) scale for j <= t (`length` = t + 1 entries), 0 after.
 @inline(never)
-func softmaxCausalRowBackward(_ g: UnsafeMutablePointer<Float>, _ p: UnsafePointer<Float>, length: Int, width: Int, scale: Float) {
+func softmaxCausalRowBackward(
+    _ g: UnsafeMutablePointer<Float>, _ p: UnsafePointer<Float>, length: Int, width: Int, scale: Float
+) {
     let vectorEnd = length & ~7
     var dot8 = Float8.zero
     var j = 0

@@ -43,7 +43,8 @@ public func swigluBackward(
             i += 8
         }
         while i < range.upperBound {
-            let (dg, du) = swigluGradients8(Float8(repeating: dout[i]), Float8(repeating: gate[i]), Float8(repeating: up[i]))
+            let (dg, du) = swigluGradients8(
+                Float8(repeating: dout[i]), Float8(repeating: gate[i]), Float8(repeating: up[i]))
             dgate[i] = overwrite ? dg[0] : dgate[i] + dg[0]
             dup[i] = overwrite ? du[0] : dup[i] + du[0]
             i += 1

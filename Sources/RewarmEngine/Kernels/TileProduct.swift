@@ -91,7 +91,9 @@ enum TileProduct {
 
     /// c[0 ..< 16] (=|+=) alpha * (lo, hi).
     @inline(__always)
-    private static func store(_ lo: Float8, _ hi: Float8, _ c: UnsafeMutablePointer<Float>, alpha: Float, accumulate: Bool) {
+    private static func store(
+        _ lo: Float8, _ hi: Float8, _ c: UnsafeMutablePointer<Float>, alpha: Float, accumulate: Bool
+    ) {
         let a8 = Float8(repeating: alpha)
         if accumulate {
             c.store8(multiplyAdd8(lo, a8, c.load8(0)), 0)

@@ -17,7 +17,9 @@ public enum WeightGradient {
 
     /// The `/proc/cpuinfo` flags of the features `-target-cpu skylake-avx512` lets the compiler
     /// use in `RewarmAVX512` (AVX-512 F, CD, BW, DQ, VL and the AVX2-era ones under them).
-    public static let requiredCPUFlags = ["avx2", "fma", "bmi2", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]
+    public static let requiredCPUFlags = [
+        "avx2", "fma", "bmi2", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl",
+    ]
 
     /// Whether the running CPU has every flag of `requiredCPUFlags` (read once).
     public static let cpuHasAVX512: Bool = {
@@ -60,12 +62,13 @@ public enum WeightGradient {
     /// among `Parallel.threads` workers; every element is summed over the N positions in the
     /// same order whatever the split.
     static func accumulate(
-        _ dW: UnsafeMutablePointer<Float>, _ dY: UnsafePointer<Float>, _ X: UnsafePointer<Float>, N: Int, OC: Int, IC: Int,
-        kernel: Kernel? = nil
+        _ dW: UnsafeMutablePointer<Float>, _ dY: UnsafePointer<Float>, _ X: UnsafePointer<Float>,
+        N: Int, OC: Int, IC: Int, kernel: Kernel? = nil
     ) {
         #if arch(x86_64)
         if (kernel ?? self.kernel(OC: OC, IC: IC)) == .avx512 {
-            precondition(cpuHasAVX512 && WeightGradientAVX512.supports(IC: IC), "AVX-512 weight gradient for IC \(IC) on this CPU")
+            precondition(cpuHasAVX512 && WeightGradientAVX512.supports(IC: IC),
+                         "AVX-512 weight gradient for IC \(IC) on this CPU")
             let step = WeightGradientAVX512.tileRows
             let tiles = (OC + step - 1) / step
             // Split only products of at least about 256k multiply-adds per worker.
@@ -76,6 +79,7 @@ public enum WeightGradient {
             return
         }
         #endif
-        BLAS.sgemm(transA: true, transB: false, M: OC, N: IC, K: N, alpha: 1, dY, lda: OC, X, ldb: IC, beta: 1, dW, ldc: IC)
+        BLAS.sgemm(transA: true, transB: false, M: OC, N: IC, K: N, alpha: 1, dY, lda: OC, X, ldb: IC, beta: 1,
+                   dW, ldc: IC)
     }
 }

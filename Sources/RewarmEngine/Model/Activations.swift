@@ -86,7 +86,8 @@ final class Activations {
         for _ in 0..<L {
             var la = LayerActivations(
                 ln1: take(N * C), ln1Rstd: take(N), q: take(N * C), k: take(N * C), v: take(N * C),
-                att: take(B * NH * T * T), atty: sharedAtty ?? take(N * C), resAtt: take(N * C), ln2: sharedLn2 ?? take(N * C),
+                att: take(B * NH * T * T), atty: sharedAtty ?? take(N * C), resAtt: take(N * C),
+                ln2: sharedLn2 ?? take(N * C),
                 ln2Rstd: take(N), gate: take(N * F), up: take(N * F), h: sharedH ?? take(N * F), loraT: [:], loraX: [:])
             for m in targets {
                 la.loraT[m] = take(N * r)

@@ -139,26 +139,38 @@ public final class LlamaModel: @unchecked Sendable {
                 for l in 0..<c.numHiddenLayers {
                     let la = a.layers[l]
                     let x = a.residual[l]
-                    rmsnormForward(la.ln1, la.ln1Rstd, x, weights.pointer(WeightNames.inputNorm(layer: l)), N: N, C: C, eps: eps)
-                    linearForward("q_proj", layer: l, la.q, la.ln1, N: N, acts: la, dropoutKey: dropoutKey, firstRow: firstRow)
-                    linearForward("k_proj", layer: l, la.k, la.ln1, N: N, acts: la, dropoutKey: dropoutKey, firstRow: firstRow)
-                    linearForward("v_proj", layer: l, la.v, la.ln1, N: N, acts: la, dropoutKey: dropoutKey, firstRow: firstRow)
-                    rotaryForward(la.q, la.q, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!, B: B, T: T, NH: NH, hs: c.headDim)
-                    rotaryForward(la.k, la.k, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!, B: B, T: T, NH: NH, hs: c.headDim)
+                    rmsnormForward(la.ln1, la.ln1Rstd, x, weights.pointer(WeightNames.inputNorm(layer: l)),
+                                   N: N, C: C, eps: eps)
+                    linearForward("q_proj", layer: l, la.q, la.ln1, N: N, acts: la,
+                                  dropoutKey: dropoutKey, firstRow: firstRow)
+                    linearForward("k_proj", layer: l, la.k, la.ln1, N: N, acts: la,
+                                  dropoutKey: dropoutKey, firstRow: firstRow)
+                    linearForward("v_proj", layer: l, la.v, la.ln1, N: N, acts: la,
+                                  dropoutKey: dropoutKey, firstRow: firstRow)
+                    rotaryForward(la.q, la.q, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!,
+                                  B: B, T: T, NH: NH, hs: c.headDim)
+                    rotaryForward(la.k, la.k, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!,
+                                  B: B, T: T, NH: NH, hs: c.headDim)
                     attentionForward(la.atty, la.att, la.q, la.k, la.v, B: B, T: T, C: C, NH: NH)
-                    linearForward("o_proj", layer: l, la.resAtt, la.atty, N: N, acts: la, dropoutKey: dropoutKey, firstRow: firstRow)
+                    linearForward("o_proj", layer: l, la.resAtt, la.atty, N: N, acts: la,
+                                  dropoutKey: dropoutKey, firstRow: firstRow)
                     residualForward(la.resAtt, la.resAtt, x, count: N * C)
-                    rmsnormForward(la.ln2, la.ln2Rstd, la.resAtt, weights.pointer(WeightNames.postAttentionNorm(layer: l)), N: N, C: C, eps: eps)
-                    linearForward("gate_proj", layer: l, la.gate, la.ln2, N: N, acts: la, dropoutKey: dropoutKey, firstRow: firstRow)
-                    linearForward("up_proj", layer: l, la.up, la.ln2, N: N, acts: la, dropoutKey: dropoutKey, firstRow: firstRow)
+                    rmsnormForward(la.ln2, la.ln2Rstd, la.resAtt,
+                                   weights.pointer(WeightNames.postAttentionNorm(layer: l)), N: N, C: C, eps: eps)
+                    linearForward("gate_proj", layer: l, la.gate, la.ln2, N: N, acts: la,
+                                  dropoutKey: dropoutKey, firstRow: firstRow)
+                    linearForward("up_proj", layer: l, la.up, la.ln2, N: N, acts: la,
+                                  dropoutKey: dropoutKey, firstRow: firstRow)
                     swigluForward(la.h, la.gate, la.up, count: N * F)
                     let out = a.residual[l + 1]
-                    linearForward("down_proj", layer: l, out, la.h, N: N, acts: la, dropoutKey: dropoutKey, firstRow: firstRow)
+                    linearForward("down_proj", layer: l, out, la.h, N: N, acts: la,
+                                  dropoutKey: dropoutKey, firstRow: firstRow)
                     residualForward(out, out, la.resAtt, count: N * C)
                 }
             }
         }
-        rmsnormForward(a.lnf, a.lnfRstd, a.residual[c.numHiddenLayers], weights.pointer(WeightNames.finalNorm), N: N, C: C, eps: eps)
+        rmsnormForward(a.lnf, a.lnfRstd, a.residual[c.numHiddenLayers], weights.pointer(WeightNames.finalNorm),
+                       N: N, C: C, eps: eps)
         matmulForward(a.logits, a.lnf, weights.pointer(WeightNames.lmHead), N: N, IC: C, OC: V)
         guard let targets else { return nil }
         let sum = crossEntropyForward(a.losses, a.logits, a.logits, targets, N: N, V: V)
@@ -178,8 +190,8 @@ public final class LlamaModel: @unchecked Sendable {
     /// of the last `forward` (pass 1/(B*T) for the mean, divided again by the accumulation steps).
     /// `dropoutKey` and `firstRow` as given to that `forward`.
     public func backward(
-        inputs: UnsafePointer<Int32>, targets: UnsafePointer<Int32>, B: Int, T: Int, lossScale: Float, dropoutKey: UInt64? = nil,
-        firstRow: Int = 0
+        inputs: UnsafePointer<Int32>, targets: UnsafePointer<Int32>, B: Int, T: Int, lossScale: Float,
+        dropoutKey: UInt64? = nil, firstRow: Int = 0
     ) {
         let a = activations(B: B, T: T)
         let c = config
@@ -188,29 +200,43 @@ public final class LlamaModel: @unchecked Sendable {
         // Scratch gradients are written (`overwrite`) by the first op that produces them and
         // added to by the rest, so no buffer is zeroed first.
         crossEntropyBackward(a.logits, a.logits, targets, scale: lossScale, N: N, V: V, overwrite: true)
-        matmulBackward(a.dln, gradient(WeightNames.lmHead), a.logits, a.lnf, weights.pointer(WeightNames.lmHead), N: N, IC: C, OC: V, overwrite: true)
-        rmsnormBackward(a.dres, gradient(WeightNames.finalNorm), a.dln, a.residual[L], weights.pointer(WeightNames.finalNorm), a.lnfRstd, N: N, C: C, overwrite: true)
+        matmulBackward(a.dln, gradient(WeightNames.lmHead), a.logits, a.lnf, weights.pointer(WeightNames.lmHead),
+                       N: N, IC: C, OC: V, overwrite: true)
+        rmsnormBackward(a.dres, gradient(WeightNames.finalNorm), a.dln, a.residual[L],
+                        weights.pointer(WeightNames.finalNorm), a.lnfRstd, N: N, C: C, overwrite: true)
         rotary.cos.withUnsafeBufferPointer { cosBuf in
             rotary.sin.withUnsafeBufferPointer { sinBuf in
                 for l in stride(from: L - 1, through: lowestTrainableLayer, by: -1) {
                     let la = a.layers[l]
                     // MLP: dres holds d(out); out = resAtt + h Wd^T
-                    linearBackward("down_proj", layer: l, a.dh, a.dres, la.h, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow)
+                    linearBackward("down_proj", layer: l, a.dh, a.dres, la.h, N: N, acts: a, layerActs: la,
+                                   dropoutKey: dropoutKey, firstRow: firstRow)
                     swigluBackward(a.dgate, a.dup, a.dh, la.gate, la.up, count: N * F, overwrite: true)
-                    linearBackward("gate_proj", layer: l, a.dln, a.dgate, la.ln2, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow)
-                    linearBackward("up_proj", layer: l, a.dln, a.dup, la.ln2, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow, accumulate: true)
+                    linearBackward("gate_proj", layer: l, a.dln, a.dgate, la.ln2, N: N, acts: a, layerActs: la,
+                                   dropoutKey: dropoutKey, firstRow: firstRow)
+                    linearBackward("up_proj", layer: l, a.dln, a.dup, la.ln2, N: N, acts: a, layerActs: la,
+                                   dropoutKey: dropoutKey, firstRow: firstRow, accumulate: true)
                     let wPost = WeightNames.postAttentionNorm(layer: l)
-                    rmsnormBackward(a.dres, gradient(wPost), a.dln, la.resAtt, weights.pointer(wPost), la.ln2Rstd, N: N, C: C)
+                    rmsnormBackward(a.dres, gradient(wPost), a.dln, la.resAtt, weights.pointer(wPost), la.ln2Rstd,
+                                    N: N, C: C)
                     // Attention: dres now holds d(resAtt); resAtt = x + atty Wo^T
-                    linearBackward("o_proj", layer: l, a.datty, a.dres, la.atty, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow)
-                    attentionBackward(a.dq, a.dk, a.dv, scratch: a.dP, scratchMatrices: a.workers, a.datty, la.att, la.q, la.k, la.v, B: B, T: T, C: C, NH: NH, overwrite: true)
-                    rotaryBackward(a.dqPre, a.dq, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!, B: B, T: T, NH: NH, hs: c.headDim, overwrite: true)
-                    rotaryBackward(a.dkPre, a.dk, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!, B: B, T: T, NH: NH, hs: c.headDim, overwrite: true)
-                    linearBackward("q_proj", layer: l, a.dln, a.dqPre, la.ln1, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow)
-                    linearBackward("k_proj", layer: l, a.dln, a.dkPre, la.ln1, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow, accumulate: true)
-                    linearBackward("v_proj", layer: l, a.dln, a.dv, la.ln1, N: N, acts: a, layerActs: la, dropoutKey: dropoutKey, firstRow: firstRow, accumulate: true)
+                    linearBackward("o_proj", layer: l, a.datty, a.dres, la.atty, N: N, acts: a, layerActs: la,
+                                   dropoutKey: dropoutKey, firstRow: firstRow)
+                    attentionBackward(a.dq, a.dk, a.dv, scratch: a.dP, scratchMatrices: a.workers, a.datty,
+                                      la.att, la.q, la.k, la.v, B: B, T: T, C: C, NH: NH, overwrite: true)
+                    rotaryBackward(a.dqPre, a.dq, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!,
+                                   B: B, T: T, NH: NH, hs: c.headDim, overwrite: true)
+                    rotaryBackward(a.dkPre, a.dk, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!,
+                                   B: B, T: T, NH: NH, hs: c.headDim, overwrite: true)
+                    linearBackward("q_proj", layer: l, a.dln, a.dqPre, la.ln1, N: N, acts: a, layerActs: la,
+                                   dropoutKey: dropoutKey, firstRow: firstRow)
+                    linearBackward("k_proj", layer: l, a.dln, a.dkPre, la.ln1, N: N, acts: a, layerActs: la,
+                                   dropoutKey: dropoutKey, firstRow: firstRow, accumulate: true)
+                    linearBackward("v_proj", layer: l, a.dln, a.dv, la.ln1, N: N, acts: a, layerActs: la,
+                                   dropoutKey: dropoutKey, firstRow: firstRow, accumulate: true)
                     let wIn = WeightNames.inputNorm(layer: l)
-                    rmsnormBackward(a.dres, gradient(wIn), a.dln, a.residual[l], weights.pointer(wIn), la.ln1Rstd, N: N, C: C)
+                    rmsnormBackward(a.dres, gradient(wIn), a.dln, a.residual[l], weights.pointer(wIn), la.ln1Rstd,
+                                    N: N, C: C)
                     // dres now holds d(x) = d(residual[l])
                 }
             }
@@ -231,11 +257,13 @@ public final class LlamaModel: @unchecked Sendable {
         guard let lora = fineTuning.lora, let t = la.loraT[m], let adapters else { return }
         var x = UnsafePointer(inp)
         if let xd = la.loraX[m] {
-            LoRADropout.apply(xd, inp, count: N * IC, p: lora.dropout, key: dropoutKey.map { LoRADropout.key($0, layer: l, module: m) },
+            LoRADropout.apply(xd, inp, count: N * IC, p: lora.dropout,
+                              key: dropoutKey.map { LoRADropout.key($0, layer: l, module: m) },
                               firstIndex: firstRow * IC)
             x = UnsafePointer(xd)
         }
-        loraForward(out, t, x, adapters.pointer(WeightNames.loraA(m, layer: l)), adapters.pointer(WeightNames.loraB(m, layer: l)),
+        loraForward(out, t, x, adapters.pointer(WeightNames.loraA(m, layer: l)),
+                    adapters.pointer(WeightNames.loraB(m, layer: l)),
                     scale: lora.scale, N: N, IC: IC, OC: OC, r: lora.rank)
     }
 
@@ -243,23 +271,26 @@ public final class LlamaModel: @unchecked Sendable {
     /// (the first of the module's readers to write it) unless `accumulate`.
     private func linearBackward(
         _ m: String, layer l: Int, _ dinp: UnsafeMutablePointer<Float>, _ dout: UnsafeMutablePointer<Float>,
-        _ inp: UnsafeMutablePointer<Float>, N: Int, acts a: Activations, layerActs la: LayerActivations, dropoutKey: UInt64?,
-        firstRow: Int, accumulate: Bool = false
+        _ inp: UnsafeMutablePointer<Float>, N: Int, acts a: Activations, layerActs la: LayerActivations,
+        dropoutKey: UInt64?, firstRow: Int, accumulate: Bool = false
     ) {
         let (IC, OC) = WeightNames.linearShape(m, config)
         let name = WeightNames.linear(m, layer: l)
-        matmulBackward(dinp, gradient(name), dout, inp, linearWeight(name), N: N, IC: IC, OC: OC, overwrite: !accumulate)
+        matmulBackward(dinp, gradient(name), dout, inp, linearWeight(name), N: N, IC: IC, OC: OC,
+                       overwrite: !accumulate)
         guard let lora = fineTuning.lora, let t = la.loraT[m], let adapters else { return }
         let nameA = WeightNames.loraA(m, layer: l), nameB = WeightNames.loraB(m, layer: l)
         if let xd = la.loraX[m] {
             loraBackward(a.loraDx, gradients.pointer(nameA), gradients.pointer(nameB), scratch: a.loraDt, dout, t, xd,
-                         adapters.pointer(nameA), adapters.pointer(nameB), scale: lora.scale, N: N, IC: IC, OC: OC, r: lora.rank,
-                         overwrite: true)
-            LoRADropout.backward(dinp, a.loraDx, count: N * IC, p: lora.dropout, key: dropoutKey.map { LoRADropout.key($0, layer: l, module: m) },
+                         adapters.pointer(nameA), adapters.pointer(nameB), scale: lora.scale, N: N, IC: IC, OC: OC,
+                         r: lora.rank, overwrite: true)
+            LoRADropout.backward(dinp, a.loraDx, count: N * IC, p: lora.dropout,
+                                 key: dropoutKey.map { LoRADropout.key($0, layer: l, module: m) },
                                  firstIndex: firstRow * IC)
         } else {
             loraBackward(dinp, gradients.pointer(nameA), gradients.pointer(nameB), scratch: a.loraDt, dout, t, inp,
-                         adapters.pointer(nameA), adapters.pointer(nameB), scale: lora.scale, N: N, IC: IC, OC: OC, r: lora.rank)
+                         adapters.pointer(nameA), adapters.pointer(nameB), scale: lora.scale, N: N, IC: IC, OC: OC,
+                         r: lora.rank)
         }
     }
 

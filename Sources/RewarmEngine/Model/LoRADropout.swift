@@ -27,7 +27,10 @@ enum LoRADropout {
     /// out (count) = inp * mask / (1 - p); a nil key (evaluation) copies inp unchanged. Element i
     /// draws its mask bit at index `firstIndex + i` (a shard of a batch passes its offset in the
     /// whole batch, so sharding does not change the masks).
-    static func apply(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, count: Int, p: Double, key: UInt64?, firstIndex: Int = 0) {
+    static func apply(
+        _ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, count: Int, p: Double, key: UInt64?,
+        firstIndex: Int = 0
+    ) {
         guard let key else {
             out.update(from: inp, count: count)
             return
@@ -39,7 +42,10 @@ enum LoRADropout {
     }
 
     /// dinp += dout * mask / (1 - p), the masks of `apply` with the same key and `firstIndex`.
-    static func backward(_ dinp: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>, count: Int, p: Double, key: UInt64?, firstIndex: Int = 0) {
+    static func backward(
+        _ dinp: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>, count: Int, p: Double, key: UInt64?,
+        firstIndex: Int = 0
+    ) {
         guard let key else {
             for i in 0..<count { dinp[i] += dout[i] }
             return

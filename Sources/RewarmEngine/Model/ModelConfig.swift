@@ -69,7 +69,9 @@ public struct ModelConfig: Codable, Sendable, Equatable, Hashable {
     /// The named presets: `tiny` (tests), `small` and `base` (the studies' and benchmarks' shapes).
     public static func preset(_ name: String) -> ModelConfig? {
         switch name {
-        case "tiny": ModelConfig(hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 2, intermediateSize: 64, maxPositionEmbeddings: 32)
+        case "tiny":
+            ModelConfig(hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 2, intermediateSize: 64,
+                        maxPositionEmbeddings: 32)
         case "small": ModelConfig(hiddenSize: 128, numHiddenLayers: 4, numAttentionHeads: 4, maxPositionEmbeddings: 128)
         case "base": ModelConfig(hiddenSize: 256, numHiddenLayers: 6, numAttentionHeads: 8, maxPositionEmbeddings: 256)
         default: nil

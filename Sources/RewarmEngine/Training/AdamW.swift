@@ -74,7 +74,8 @@ public func adamwUpdate(
             i += 8
         }
         while i < range.upperBound {
-            let (p, mi, vi) = update(Float8(repeating: grads[i]), Float8(repeating: params[i]), Float8(repeating: m[i]), Float8(repeating: v[i]))
+            let (p, mi, vi) = update(Float8(repeating: grads[i]), Float8(repeating: params[i]),
+                                     Float8(repeating: m[i]), Float8(repeating: v[i]))
             params[i] = p[0]
             m[i] = mi[0]
             v[i] = vi[0]
@@ -92,7 +93,8 @@ public func globalNorm(_ buffers: [(UnsafePointer<Float>, Int)]) -> Double {
     for (pointer, count) in buffers {
         var i = 0
         while i + 4 <= count {
-            let x0 = Double(pointer[i]), x1 = Double(pointer[i + 1]), x2 = Double(pointer[i + 2]), x3 = Double(pointer[i + 3])
+            let x0 = Double(pointer[i]), x1 = Double(pointer[i + 1])
+            let x2 = Double(pointer[i + 2]), x3 = Double(pointer[i + 3])
             sums.0 += x0 * x0
             sums.1 += x1 * x1
             sums.2 += x2 * x2

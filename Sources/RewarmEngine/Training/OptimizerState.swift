@@ -1,5 +1,6 @@
-/// AdamW's first and second moments (PyTorch `exp_avg`, `exp_avg_sq`) for every trainable tensor, in the layout of the model's
-/// gradient slab (frozen weights have none), and the step loop over them.
+/// AdamW's first and second moments (PyTorch `exp_avg`, `exp_avg_sq`) for every trainable tensor,
+/// in the layout of the model's gradient slab (frozen weights have none), and the step loop over
+/// them.
 public final class OptimizerState: @unchecked Sendable {
     public let firstMoment: ParameterSlab
     public let secondMoment: ParameterSlab

@@ -11,7 +11,9 @@ public struct ResolvedRun: Sendable {
     public var runDirectory: URL
 
     /// `config` as given; relative paths resolve against `workingDirectory`.
-    public init(_ given: RunConfig, workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) throws(TrainingError) {
+    public init(
+        _ given: RunConfig, workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    ) throws(TrainingError) {
         var config = given
         if let spec = config.initFrom {
             let checkpoint = try ResolvedRun.checkpoint(spec, workingDirectory: workingDirectory)
@@ -27,17 +29,22 @@ public struct ResolvedRun: Sendable {
             if config.cutoffLen == nil { config.cutoffLen = m.maxPositionEmbeddings }
             if config.upstream == nil && !checkpoint.isHuggingFace { config.upstream = checkpoint.state.dataset }
             if checkpoint.isHuggingFace && !config.rewarm {
-                throw .invalid(key: "rewarm", reason: "false needs a Rewarm checkpoint as init_from (a Hugging Face folder has no schedule)")
+                throw .invalid(
+                    key: "rewarm",
+                    reason: "false needs a Rewarm checkpoint as init_from (a Hugging Face folder has no schedule)")
             }
             if checkpoint.isHuggingFace && config.replayRatio > 0 && config.upstream == nil {
-                throw .invalid(key: "replay_ratio", reason: "\(config.replayRatio) needs an upstream corpus to replay, and "
+                throw .invalid(key: "replay_ratio",
+                               reason: "\(config.replayRatio) needs an upstream corpus to replay, and "
                                    + "a Hugging Face folder records no dataset (set upstream)")
             }
         } else {
             initCheckpoint = nil
         }
         if config.contextLength > config.model.maxPositionEmbeddings {
-            throw .invalid(key: "cutoff_len", reason: "\(config.contextLength) exceeds the model's context \(config.model.maxPositionEmbeddings)")
+            throw .invalid(
+                key: "cutoff_len",
+                reason: "\(config.contextLength) exceeds the model's context \(config.model.maxPositionEmbeddings)")
         }
         if let checkpoint = initCheckpoint, !config.rewarm {
             schedule = .constant(checkpoint.state.learningRateReached, totalSteps: config.maxSteps)
@@ -69,12 +76,15 @@ public struct ResolvedRun: Sendable {
         }
         let all = Checkpoint.list(in: url)
         guard let last = all.last else {
-            throw .initFrom(path: spec, reason: "holds no checkpoint (no checkpoint-N folder with \(Checkpoint.stateFile))")
+            throw .initFrom(path: spec,
+                            reason: "holds no checkpoint (no checkpoint-N folder with \(Checkpoint.stateFile))")
         }
         let checkpoint: Checkpoint
         do { checkpoint = try Checkpoint(directory: last.url) } catch { throw .checkpoint(error) }
         guard checkpoint.state.step == checkpoint.state.maxSteps else {
-            throw .initFrom(path: spec, reason: "the run has not finished (last checkpoint at step \(checkpoint.state.step) of \(checkpoint.state.maxSteps)); name a checkpoint-N folder to start from it")
+            throw .initFrom(path: spec, reason: "the run has not finished (last checkpoint at step "
+                + "\(checkpoint.state.step) of \(checkpoint.state.maxSteps)); "
+                + "name a checkpoint-N folder to start from it")
         }
         return checkpoint
     }

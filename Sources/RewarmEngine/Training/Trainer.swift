@@ -52,9 +52,13 @@ public final class Trainer {
         let fineTuning: FineTuning = switch config.finetuningType {
         case .full: .full
         case .freeze: .freeze(trainableLayers: config.freezeTrainableLayers)
-        case .lora: .lora(LoRASettings(rank: config.loraRank, alpha: config.loraAlpha, dropout: config.loraDropout, targets: config.loraTargets))
-        case .qlora: .qlora(LoRASettings(rank: config.loraRank, alpha: config.loraAlpha, dropout: config.loraDropout, targets: config.loraTargets),
-                            config.quantizationType)
+        case .lora:
+            .lora(LoRASettings(rank: config.loraRank, alpha: config.loraAlpha, dropout: config.loraDropout,
+                               targets: config.loraTargets))
+        case .qlora:
+            .qlora(LoRASettings(rank: config.loraRank, alpha: config.loraAlpha, dropout: config.loraDropout,
+                                targets: config.loraTargets),
+                   config.quantizationType)
         }
         model = LlamaModel(config: config.model, fineTuning: fineTuning)
         optimizer = OptimizerState(for: model)
@@ -72,13 +76,15 @@ public final class Trainer {
         let existing = Checkpoint.list(in: dir)
         let hasResults = !existing.isEmpty || fm.fileExists(atPath: metricsFile.path)
         if hasResults && !resume {
-            throw .runFolder(path: dir.path, reason: "already holds a run; pass --resume to continue it, or choose another output_dir")
+            throw .runFolder(path: dir.path,
+                             reason: "already holds a run; pass --resume to continue it, or choose another output_dir")
         }
         if resume, fm.fileExists(atPath: configFile.path) {
             let previous = (try? String(contentsOf: configFile, encoding: .utf8)) ?? ""
             if previous != configYAML {
                 let key = Trainer.firstDifference(previous, configYAML)
-                throw .runFolder(path: configFile.path, reason: "the config differs from the run's (\(key)); resume with the same config or choose another output_dir")
+                throw .runFolder(path: configFile.path, reason: "the config differs from the run's (\(key)); "
+                    + "resume with the same config or choose another output_dir")
             }
         }
         if resume, let last = existing.last {
@@ -108,7 +114,8 @@ public final class Trainer {
     private func initializeWeights() throws(TrainingError) {
         let seed = UInt64(bitPattern: Int64(config.seed))
         if let checkpoint = run.initCheckpoint {
-            let target = model.quantizedBase == nil ? model.weights : ParameterSlab(WeightNames.baseTensors(model.config))
+            let target = model.quantizedBase == nil
+                ? model.weights : ParameterSlab(WeightNames.baseTensors(model.config))
             do { try checkpoint.loadMergedWeights(into: target) } catch { throw .checkpoint(error) }
             if model.quantizedBase != nil { model.loadBase(from: target) }
         } else {
@@ -137,7 +144,9 @@ public final class Trainer {
     /// `run_name` (which changes whenever any key does).
     static func firstDifference(_ a: String, _ b: String) -> String {
         let pairs = zip(a.split(separator: "\n"), b.split(separator: "\n")).filter { $0 != $1 }
-        guard let pair = pairs.first(where: { !$0.0.hasPrefix("run_name:") }) ?? pairs.first else { return "different keys" }
+        guard let pair = pairs.first(where: { !$0.0.hasPrefix("run_name:") }) ?? pairs.first else {
+            return "different keys"
+        }
         return "was '\(pair.0)', now '\(pair.1)'"
     }
 
@@ -176,7 +185,8 @@ public final class Trainer {
             var loss = 0.0
             for micro in 0..<accum {
                 _ = sampler.fill(inputs: &inputs, targets: &targets, step: step, micro: micro)
-                let key = CounterRNG(Trainer.dropoutTag, UInt64(bitPattern: Int64(config.seed)), UInt64(step), UInt64(micro)).value(at: 0)
+                let key = CounterRNG(Trainer.dropoutTag, UInt64(bitPattern: Int64(config.seed)), UInt64(step),
+                                     UInt64(micro)).value(at: 0)
                 inputs.withUnsafeBufferPointer { i in
                     targets.withUnsafeBufferPointer { t in
                         loss += model.forwardBackward(
@@ -225,7 +235,9 @@ public final class Trainer {
     }
 
     /// Evaluates both validation sets, appends a line to `metrics.jsonl`, resets the train-loss mean.
-    private func evaluate(wall: Double, _ onEvent: (TrainingEvent) -> TrainingControl) throws(TrainingError) -> TrainingControl {
+    private func evaluate(
+        wall: Double, _ onEvent: (TrainingEvent) -> TrainingControl
+    ) throws(TrainingError) -> TrainingControl {
         let B = config.perDeviceTrainBatchSize
         let down = model.validationLoss(on: downstreamValidation, batchSize: B)
         let up = upstreamValidation.map { model.validationLoss(on: $0, batchSize: B) }

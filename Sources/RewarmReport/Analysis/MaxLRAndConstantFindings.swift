@@ -13,8 +13,10 @@ extension Findings {
         guard !families.isEmpty else { return nil }
         var b = builder("F3")
         for (family, tag) in zip(families, set.tags(families)) {
-            let members = family.conditions.filter { $0.learningRate != nil }.sorted { $0.learningRate! < $1.learningRate! }
-            b.note(Fmt.tag(tag) + "max LRs compared: " + members.map { Fmt.num($0.learningRate!) }.joined(separator: ", ")
+            let members = family.conditions.filter { $0.learningRate != nil }
+                .sorted { $0.learningRate! < $1.learningRate! }
+            b.note(Fmt.tag(tag) + "max LRs compared: "
+                + members.map { Fmt.num($0.learningRate!) }.joined(separator: ", ")
                 + "; " + set.heldFixed(family, axis: AxisKeys.learningRate))
             for c in members { b.point(c, ["learning_rate": c.learningRate]) }
             // Ldown falls with the LR (rho -1, a lower-LR value above a higher-LR one); Lup rises.
@@ -25,9 +27,11 @@ extension Findings {
                 let rho = rhoJudgment(rows, x: { $0.learningRate! }, target: sign, pooledBound: 0.8 * sign)
                 b.stat("\(Fmt.tag(tag))rho(maxLR, \(name))", rho.medians)
                 b.stat("\(Fmt.tag(tag))pooled rho(maxLR, \(name))", rho.pooled)
-                b.check("\(Fmt.tag(tag))rho(maxLR, \(name)) = \(Fmt.rho(rho.medians)) on seed medians (needs \(Fmt.rho(sign))), "
+                b.check("\(Fmt.tag(tag))rho(maxLR, \(name)) = \(Fmt.rho(rho.medians)) on seed medians "
+                    + "(needs \(Fmt.rho(sign))), "
                     + "\(Fmt.rho(rho.pooled)) with seeds pooled (needs \(sign < 0 ? "<= -0.80" : ">= +0.80")), "
-                    + "\(rows.count) LRs\(rows.count < 3 ? " (rho needs >= 3)" : ""): \(Fmt.outcome(rho.judgment))", rho.judgment)
+                    + "\(rows.count) LRs\(rows.count < 3 ? " (rho needs >= 3)" : ""): "
+                    + "\(Fmt.outcome(rho.judgment))", rho.judgment)
                 var pairs: [Bool?] = []
                 var texts: [String] = []
                 for (lo, hi) in zip(rows, rows.dropFirst()) {
@@ -39,7 +43,8 @@ extension Findings {
                 }
                 let j = Judge.any(pairs)
                 b.check("\(Fmt.tag(tag))an adjacent pair of LRs differs in \(name) beyond noise "
-                    + "(\(sign < 0 ? "falling" : "rising")): \(texts.isEmpty ? "no pair" : texts.joined(separator: "; ")): "
+                    + "(\(sign < 0 ? "falling" : "rising")): "
+                    + "\(texts.isEmpty ? "no pair" : texts.joined(separator: "; ")): "
                     + Fmt.outcome(j), j)
             }
         }
@@ -62,7 +67,8 @@ extension Findings {
         let third = TimePoint.fraction(0.34)
         for (family, tag) in zip(families, set.tags(families)) {
             let rewarmed = family.conditions.filter(\.isRewarmed)
-            b.note(Fmt.tag(tag) + "constant LR against \(rewarmed.count) rewarmed runs; " + set.heldFixed(family, axis: axis))
+            b.note(Fmt.tag(tag) + "constant LR against \(rewarmed.count) rewarmed runs; "
+                + set.heldFixed(family, axis: axis))
             b.noteSteps([third], of: family.conditions)
             for c in family.conditions { b.use(c) }
             for constant in family.conditions.filter(\.isConstantLR) {
@@ -88,9 +94,11 @@ extension Findings {
                     let j = Judge.atMost(c.median, best.value.median, noise: noise)
                     b.stat("\(Fmt.tag(tag))Ldown(0.34T) constant - best rewarmed", c.median - best.value.median)
                     b.check("\(Fmt.tag(tag))Ldown(0.34T) constant \(Fmt.num(c.median)) <= best rewarmed "
-                        + "\(Fmt.num(best.value.median)) (\(best.condition.label)) + \(Fmt.noise(noise)): \(Fmt.outcome(j))", j)
+                        + "\(Fmt.num(best.value.median)) (\(best.condition.label)) + \(Fmt.noise(noise)): "
+                        + "\(Fmt.outcome(j))", j)
                     if j == false {
-                        b.note("the constant LR's early win did not appear; findings.md's calibration expects this when "
+                        b.note("the constant LR's early win did not appear; "
+                            + "findings.md's calibration expects this when "
                             + "the new corpus's bytes are new to the base (a higher LR learns them faster)")
                     }
                 } else {
@@ -102,7 +110,8 @@ extension Findings {
                     let j = Judge.exceeds(c.median, worst.value.median, noise: noise)
                     b.stat("\(Fmt.tag(tag))Ldown(T) constant - worst rewarmed", c.median - worst.value.median)
                     b.check("\(Fmt.tag(tag))Ldown(T) constant \(Fmt.num(c.median)) > worst rewarmed "
-                        + "\(Fmt.num(worst.value.median)) (\(worst.condition.label)) + \(Fmt.noise(noise)): \(Fmt.outcome(j))", j)
+                        + "\(Fmt.num(worst.value.median)) (\(worst.condition.label)) + \(Fmt.noise(noise)): "
+                        + "\(Fmt.outcome(j))", j)
                 } else {
                     b.check("\(Fmt.tag(tag))Ldown(T) constant > worst rewarmed + noise: no data", nil)
                 }

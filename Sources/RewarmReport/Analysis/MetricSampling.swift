@@ -100,6 +100,7 @@ extension TrialSeries {
         let head = "\(point.label) = step \(TimePoint.compact(step)) of \(maxSteps)"
         guard let s = sample(metric, at: point) else { return head + ": no evaluation around it" }
         if s.isExact { return head + ": evaluation at step \(TimePoint.compact(s.lower))" }
-        return head + ": interpolated between evaluations at steps \(TimePoint.compact(s.lower)) and \(TimePoint.compact(s.upper))"
+        return head + ": interpolated between evaluations at steps \(TimePoint.compact(s.lower)) "
+            + "and \(TimePoint.compact(s.upper))"
     }
 }

@@ -17,7 +17,8 @@ extension Findings {
         var b = builder("F8")
         for (family, tag) in zip(families, set.tags(families)) {
             let sorted = family.conditions.sorted { $0.replayRatio < $1.replayRatio }
-            b.note(Fmt.tag(tag) + "replay ratios compared: " + sorted.map { Fmt.percent($0.replayRatio) }.joined(separator: ", ")
+            b.note(Fmt.tag(tag) + "replay ratios compared: "
+                + sorted.map { Fmt.percent($0.replayRatio) }.joined(separator: ", ")
                 + "; " + set.heldFixed(family, axis: axis))
             for c in sorted { b.point(c, ["replay_ratio": c.replayRatio]) }
             let lup = rows(sorted, { $0.value(.upstream, at: .end) })
@@ -56,7 +57,8 @@ extension Findings {
             for (ratio, needed) in [(0.01, 0.40), (0.05, 0.60)] {
                 let head = "\(Fmt.tag(tag))\(Fmt.percent(ratio)) replay closes >= \(Fmt.percent(needed)) of the gap"
                 guard let lupNone, let gap else {
-                    b.check(head + ": " + (lupNone == nil ? "no data for the no-replay run" : "the base's final Lup is unknown"), nil)
+                    b.check(head + ": "
+                        + (lupNone == nil ? "no data for the no-replay run" : "the base's final Lup is unknown"), nil)
                     continue
                 }
                 guard let r = lup.first(where: { abs($0.condition.replayRatio - ratio) < 1e-9 }) else {
@@ -70,7 +72,8 @@ extension Findings {
                 let closed = (lupNone.value.median - r.value.median) / gap
                 let j = closed >= needed
                 b.stat("\(Fmt.tag(tag))gap closed by \(Fmt.percent(ratio)) replay", closed)
-                b.check(head + ": (\(Fmt.num(lupNone.value.median)) - \(Fmt.num(r.value.median))) / gap \(Fmt.num(gap)) = "
+                b.check(head + ": (\(Fmt.num(lupNone.value.median)) - \(Fmt.num(r.value.median))) "
+                    + "/ gap \(Fmt.num(gap)) = "
                     + "\(Fmt.percent(closed)): \(Fmt.outcome(j))", j)
             }
         }
@@ -96,7 +99,8 @@ extension Findings {
         }
         b.note("shift strength = Ldown(0), the base's loss on the new corpus before training")
         for (family, tag) in zip(families, set.tags(families)) {
-            b.note(Fmt.tag(tag) + "datasets compared: " + family.conditions.compactMap(\.dataset).joined(separator: ", ")
+            b.note(Fmt.tag(tag) + "datasets compared: "
+                + family.conditions.compactMap(\.dataset).joined(separator: ", ")
                 + "; " + set.heldFixed(family, axis: axis))
             let strength = rows(family.conditions, { $0.value(.downstream, at: .start) })
             let forgot = rows(family.conditions, forgetting)
@@ -109,7 +113,8 @@ extension Findings {
                   let fw = forgot.first(where: { $0.condition.key == weak.condition.key }),
                   let fs = forgot.first(where: { $0.condition.key == strong.condition.key })
             else {
-                b.check("\(Fmt.tag(tag))forgetting (strong) > 2 x forgetting (weak): fewer than 2 datasets with data", nil)
+                b.check("\(Fmt.tag(tag))forgetting (strong) > 2 x forgetting (weak): "
+                    + "fewer than 2 datasets with data", nil)
                 continue
             }
             guard strong.value.median > weak.value.median else {
@@ -122,7 +127,8 @@ extension Findings {
             b.stat("\(Fmt.tag(tag))forgetting weak", fw.value.median)
             b.check("\(Fmt.tag(tag))forgetting under the strong shift (\(strong.condition.dataset ?? "?"), Ldown(0) "
                 + "\(Fmt.num(strong.value.median))) \(Fmt.num(fs.value.median)) > 2 x forgetting under the weak shift "
-                + "(\(weak.condition.dataset ?? "?"), Ldown(0) \(Fmt.num(weak.value.median))) \(Fmt.num(fw.value.median)): "
+                + "(\(weak.condition.dataset ?? "?"), Ldown(0) \(Fmt.num(weak.value.median))) "
+                + "\(Fmt.num(fw.value.median)): "
                 + Fmt.outcome(j), j)
         }
         return b.result()

@@ -24,13 +24,18 @@ extension Findings {
                 + set.heldFixed(family, axis: AxisKeys.learningRate))
             for c in members { b.use(c) }
             let rows = rows(members, rise)
-            for r in rows { b.point(r.condition, values("peak rise Lup", r.value).merging(["learning_rate": r.condition.learningRate]) { a, _ in a }) }
+            for r in rows {
+                b.point(r.condition, values("peak rise Lup", r.value)
+                    .merging(["learning_rate": r.condition.learningRate]) { a, _ in a })
+            }
 
             let beyond = summary(rows.map { r in
                 ("\(r.condition.label): \(Fmt.num(r.value.median)), \(Fmt.noise(r.value.noise))",
                  Judge.exceeds(r.value.median, 0, noise: r.value.noise))
-            } + members.filter { m in !rows.contains { $0.condition.key == m.key } }.map { ("\($0.label): no data", nil) })
-            b.check("\(Fmt.tag(tag))peak rise of Lup beyond noise in every rewarmed same-data run: \(beyond.text)", beyond.judgment)
+            } + members.filter { m in !rows.contains { $0.condition.key == m.key } }
+                .map { ("\($0.label): no data", nil) })
+            b.check("\(Fmt.tag(tag))peak rise of Lup beyond noise in every rewarmed same-data run: \(beyond.text)",
+                    beyond.judgment)
 
             let rho = Statistics.spearman(rows.map { $0.condition.learningRate ?? .nan }, rows.map(\.value.median))
             let jr = Judge.rho(rho, equals: 1)
@@ -51,7 +56,8 @@ extension Findings {
                     pairs.append(("\(lr): no shifted run with data", nil))
                 }
                 for s in shiftedRows {
-                    pairs.append(("\(lr): \(Fmt.num(r.value.median)) vs \(Fmt.num(s.value.median)) on \(s.condition.dataset ?? "?")",
+                    pairs.append(("\(lr): \(Fmt.num(r.value.median)) vs \(Fmt.num(s.value.median)) "
+                                      + "on \(s.condition.dataset ?? "?")",
                                   r.value.median < s.value.median))
                 }
             }
@@ -68,7 +74,8 @@ extension Findings {
             let constantRows = Findings.rows(constants, rise)
             for r in constantRows { b.point(r.condition, values("peak rise Lup", r.value)) }
             if constants.isEmpty {
-                b.check("\(Fmt.tag(tag))constant-LR peak rise <= noise: the sweep has no constant-LR same-data run", nil)
+                b.check("\(Fmt.tag(tag))constant-LR peak rise <= noise: "
+                    + "the sweep has no constant-LR same-data run", nil)
             } else if constantRows.isEmpty {
                 for c in constants { b.use(c) }
                 b.check("\(Fmt.tag(tag))constant-LR peak rise <= noise: no data", nil)

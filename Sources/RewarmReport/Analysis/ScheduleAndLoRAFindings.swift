@@ -33,8 +33,10 @@ extension Findings {
                         let d = abs(i.value.median - c.value.median)
                         let floor = 0.005 * abs(c.value.median)
                         let noise = Judge.noise(i.value, c.value)
-                        b.stat("\(Fmt.tag(tag))\(name) \(i.condition.scheduler) - cosine", i.value.median - c.value.median)
-                        judged.append(("\(i.condition.scheduler) \(Fmt.num(i.value.median)) vs cosine \(Fmt.num(c.value.median)): "
+                        b.stat("\(Fmt.tag(tag))\(name) \(i.condition.scheduler) - cosine",
+                               i.value.median - c.value.median)
+                        judged.append(("\(i.condition.scheduler) \(Fmt.num(i.value.median)) "
+                            + "vs cosine \(Fmt.num(c.value.median)): "
                             + "|diff| \(Fmt.num(d)) <= max(\(Fmt.noise(noise)), 0.5% = \(Fmt.num(floor)))",
                             Judge.withinTolerance(d, floor: floor, noise: noise)))
                     }
@@ -78,12 +80,15 @@ extension Findings {
                 best.append((method, lrs, top, top.condition.measure { $0.value(.upstream, at: .end) }))
             }
             let full = best.first { $0.row.condition.isFullTraining }
-            let adapters = best.filter { $0.row.condition.isLoRA }.sorted { ($0.row.condition.loraRank ?? 0) < ($1.row.condition.loraRank ?? 0) }
+            let adapters = best.filter { $0.row.condition.isLoRA }
+                .sorted { ($0.row.condition.loraRank ?? 0) < ($1.row.condition.loraRank ?? 0) }
             guard let full, !adapters.isEmpty else {
                 b.check("\(Fmt.tag(tag))full training against LoRA: no data for full training or for any LoRA run", nil)
                 continue
             }
-            let name = { (r: Reading) in r.condition.isLoRA ? "\(r.condition.finetuningType) r=\(r.condition.loraRank ?? 0)" : "full" }
+            let name = { (r: Reading) in
+                r.condition.isLoRA ? "\(r.condition.finetuningType) r=\(r.condition.loraRank ?? 0)" : "full"
+            }
             let learns = adapters.map { a in
                 ("\(name(a.row)) \(Fmt.num(a.row.value.median))", Optional(full.row.value.median < a.row.value.median))
             }
@@ -107,13 +112,15 @@ extension Findings {
 
             let gridded = adapters.filter { $0.lrs >= 2 }
             guard full.lrs >= 2, !gridded.isEmpty, let fullLR = full.row.condition.learningRate else {
-                b.note(Fmt.tag(tag) + "no LR grid for both full training and a LoRA adapter: the best-LR ratio is not checked")
+                b.note(Fmt.tag(tag)
+                    + "no LR grid for both full training and a LoRA adapter: the best-LR ratio is not checked")
                 continue
             }
             let ratios = gridded.map { a -> (String, Bool?) in
                 guard let lr = a.row.condition.learningRate else { return ("\(name(a.row)): no LR", nil) }
                 b.stat("\(Fmt.tag(tag))best LR ratio \(name(a.row)) / full", lr / fullLR)
-                return ("\(name(a.row)) \(Fmt.num(lr)) / full \(Fmt.num(fullLR)) = \(Fmt.num(lr / fullLR))", lr / fullLR >= 3)
+                return ("\(name(a.row)) \(Fmt.num(lr)) / full \(Fmt.num(fullLR)) = \(Fmt.num(lr / fullLR))",
+                        lr / fullLR >= 3)
             }
             let jb = summary(ratios)
             b.check("\(Fmt.tag(tag))best LR of LoRA / best LR of full >= 3: " + ratios.map(\.0).joined(separator: "; ")

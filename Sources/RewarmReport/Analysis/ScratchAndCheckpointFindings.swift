@@ -16,7 +16,8 @@ extension Findings {
         var b = builder("F5")
         for (family, tag) in zip(families, set.tags(families)) {
             let rewarmed = family.conditions.filter(\.isRewarmed)
-            b.note(Fmt.tag(tag) + "from scratch against \(rewarmed.count) rewarmed runs; " + set.heldFixed(family, axis: axis))
+            b.note(Fmt.tag(tag) + "from scratch against \(rewarmed.count) rewarmed runs; "
+                + set.heldFixed(family, axis: axis))
             for c in family.conditions { b.use(c) }
             let rows = rows(rewarmed, { $0.value(.downstream, at: .end) })
             for r in rows { b.point(r.condition, values("Ldown(T)", r.value)) }
@@ -28,7 +29,8 @@ extension Findings {
                     let j = Judge.exceeds(s.median, worst.value.median, noise: noise)
                     b.stat("\(Fmt.tag(tag))Ldown(T) scratch - worst rewarmed", s.median - worst.value.median)
                     b.check("\(Fmt.tag(tag))Ldown(T) \(scratch.label) \(Fmt.num(s.median)) > worst rewarmed "
-                        + "\(Fmt.num(worst.value.median)) (\(worst.condition.label)) + \(Fmt.noise(noise)): \(Fmt.outcome(j))", j)
+                        + "\(Fmt.num(worst.value.median)) (\(worst.condition.label)) + \(Fmt.noise(noise)): "
+                        + "\(Fmt.outcome(j))", j)
                 } else {
                     b.check("\(Fmt.tag(tag))Ldown(T) \(scratch.label) > worst rewarmed + noise: no data", nil)
                 }
@@ -38,7 +40,8 @@ extension Findings {
                 b.point(scratch, ["Lup(0)": curve.first?.value, "Lup(T)": curve.last?.value,
                                   "rho(step, Lup)": rho])
                 b.stat("\(Fmt.tag(tag))rho(step, Lup \(scratch.label))", rho)
-                b.check("\(Fmt.tag(tag))rho(step, Lup of \(scratch.label)) = \(Fmt.rho(rho)) over \(curve.count) evaluations "
+                b.check("\(Fmt.tag(tag))rho(step, Lup of \(scratch.label)) = \(Fmt.rho(rho)) "
+                    + "over \(curve.count) evaluations "
                     + "(needs <= -0.90): \(Fmt.outcome(j))", j)
             }
         }
@@ -63,7 +66,8 @@ extension Findings {
         let axis: Set<String> = ["init_from"]
         let members = set.conditions.filter { $0.checkpointFraction != nil }
         let families = set.families(members, axis: axis).filter { f in
-            f.conditions.contains(where: \.isFromFinalCheckpoint) && f.conditions.contains { ($0.checkpointFraction ?? 1) < 1 }
+            f.conditions.contains(where: \.isFromFinalCheckpoint)
+                && f.conditions.contains { ($0.checkpointFraction ?? 1) < 1 }
         }
         guard !families.isEmpty else { return nil }
         var b = builder("F7")

@@ -76,17 +76,21 @@ public struct SweepData: Sendable {
 
     /// Reads a sweep, its trials (in expansion order) and its base from the store.
     public static func load(store: ResultsStore, sweep: String) throws(StoreError) -> SweepData {
-        guard let record = try store.sweep(named: sweep) else { throw StoreError.unknownSweep(path: store.path, name: sweep) }
+        guard let record = try store.sweep(named: sweep) else {
+            throw StoreError.unknownSweep(path: store.path, name: sweep)
+        }
         let trials = try store.trials(sweep: sweep)
         var series: [TrialSeries] = []
         for t in trials {
             series.append(TrialSeries(
                 id: t.id, name: t.name, seed: t.seed, state: t.state,
-                config: Self.decode(t.configJSON), diff: Self.decode(t.diffJSON), metrics: try store.metrics(trialID: t.id)))
+                config: Self.decode(t.configJSON), diff: Self.decode(t.diffJSON),
+                metrics: try store.metrics(trialID: t.id)))
         }
         let baseHash = trials.compactMap(\.baseHash).first
         let baseMetrics = try baseHash.map { h throws(StoreError) in try store.baseMetrics(baseHash: h) } ?? []
-        let baseConfig = try baseHash.flatMap { h throws(StoreError) in try store.base(hash: h) }.map { Self.decode($0.configJSON) } ?? [:]
+        let baseConfig = try baseHash.flatMap { h throws(StoreError) in try store.base(hash: h) }
+            .map { Self.decode($0.configJSON) } ?? [:]
         return SweepData(name: sweep, specText: record.specText, description: record.description, axes: record.axes,
                          trials: series, baseMetrics: baseMetrics, baseConfig: baseConfig)
     }

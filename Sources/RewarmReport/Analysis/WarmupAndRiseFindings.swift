@@ -52,7 +52,8 @@ extension Findings {
             let j = zero.value.median > highest.value.median
             b.stat("\(Fmt.tag(tag))early peak Lup, warmup 0", zero.value.median)
             b.check("\(Fmt.tag(tag))early peak of Lup (steps <= 0.17T): warmup 0 \(Fmt.num(zero.value.median)) > "
-                + "highest other \(Fmt.num(highest.value.median)) (warmup \(Fmt.num(highest.condition.warmupFraction))): "
+                + "highest other \(Fmt.num(highest.value.median)) "
+                + "(warmup \(Fmt.num(highest.condition.warmupFraction))): "
                 + Fmt.outcome(j), j)
         }
         return b.result()

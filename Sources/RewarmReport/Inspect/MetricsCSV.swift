@@ -15,11 +15,14 @@ public enum MetricsCSV {
             (try? JSONSerialization.jsonObject(with: Data(t.diffJSON.utf8)) as? [String: Any]) ?? [:]
         }
         let keys = Array(Set(diffs.flatMap(\.keys))).sorted { a, b in
-            (RunConfig.keys.firstIndex { $0.name == a } ?? .max, a) < (RunConfig.keys.firstIndex { $0.name == b } ?? .max, b)
+            (RunConfig.keys.firstIndex { $0.name == a } ?? .max, a)
+                < (RunConfig.keys.firstIndex { $0.name == b } ?? .max, b)
         }
-        var lines = [(["trial_id", "name", "seed", "state"] + keys.map { "config.\($0)" } + metricColumns).joined(separator: ",")]
+        var lines = [(["trial_id", "name", "seed", "state"] + keys.map { "config.\($0)" } + metricColumns)
+            .joined(separator: ",")]
         for (t, diff) in zip(trials, diffs) {
-            let prefix = [t.id, t.name ?? "", "\(t.seed)", t.state.rawValue] + keys.map { diff[$0].map { "\($0)" } ?? "" }
+            let prefix = [t.id, t.name ?? "", "\(t.seed)", t.state.rawValue]
+                + keys.map { diff[$0].map { "\($0)" } ?? "" }
             for m in try store.metrics(trialID: t.id) {
                 let metricFields = MetricsRecord.Field.allCases.map { f -> String in
                     guard let v = f.value(in: m) else { return "" }

@@ -16,7 +16,9 @@ public struct AxisSlice: Sendable {
 
     /// The grid axes of a sweep: (name, config key, values) as the sweep recorded them, or, for
     /// a sweep recorded without them, the keys whose values differ between grid conditions (sorted).
-    static func axes(of data: SweepData, conditions: [ReportCondition]) -> [(name: String, key: String, values: [ConfigValue])] {
+    static func axes(
+        of data: SweepData, conditions: [ReportCondition]
+    ) -> [(name: String, key: String, values: [ConfigValue])] {
         if let axes = data.axes, !axes.isEmpty {
             return axes.map { ($0.name, $0.key, $0.values) }
         }
@@ -44,12 +46,15 @@ public struct AxisSlice: Sendable {
     static func slice(axis: (name: String, key: String, values: [ConfigValue]),
                       others: [(name: String, key: String, values: [ConfigValue])],
                       conditions: [ReportCondition]) -> AxisSlice? {
-        let candidates = conditions.filter { !RunConfig.isMoot(axis.key, in: $0.config) && $0.config.keys.contains(axis.key) }
+        let candidates = conditions.filter {
+            !RunConfig.isMoot(axis.key, in: $0.config) && $0.config.keys.contains(axis.key)
+        }
         guard !candidates.isEmpty else { return nil }
         // The other axes' values of a condition; nil where the axis is moot (matches anything).
         func setting(_ c: ReportCondition) -> [ConfigValue?] {
             others.map { axis -> ConfigValue? in
-                RunConfig.isMoot(axis.key, in: c.config) ? Optional<ConfigValue>.none : .some(c.config[axis.key] ?? .null)
+                RunConfig.isMoot(axis.key, in: c.config)
+                    ? Optional<ConfigValue>.none : .some(c.config[axis.key] ?? .null)
             }
         }
         func matches(_ a: [ConfigValue?], _ b: [ConfigValue?]) -> Bool {
@@ -60,7 +65,9 @@ public struct AxisSlice: Sendable {
         }
         func distinctValues(_ members: [ReportCondition]) -> Int {
             var values: [ConfigValue] = []
-            for m in members where !values.contains(where: { same($0, m.config[axis.key]!) }) { values.append(m.config[axis.key]!) }
+            for m in members where !values.contains(where: { same($0, m.config[axis.key]!) }) {
+                values.append(m.config[axis.key]!)
+            }
             return values.count
         }
         // Choose the complete setting under which the most distinct axis values ran (first wins

@@ -27,10 +27,13 @@ enum ChartBuilders {
             let file = i == 0 ? GnuplotScript.quoted(name + ".dat") : "\"\""
             let style = line.style ?? GnuplotScript.style(i)
             if bands && line.band.hasSpread {
-                clauses.append("\(file) index \(i) using \(x):3:4 with filledcurves \(style) fs transparent solid 0.15 noborder notitle")
-                clauses.append("\"\" index \(i) using \(x):2 with linespoints \(style) lw 2 pt 7 ps 0.5 title \(GnuplotScript.quoted(line.label))")
+                clauses.append("\(file) index \(i) using \(x):3:4 with filledcurves \(style) "
+                    + "fs transparent solid 0.15 noborder notitle")
+                clauses.append("\"\" index \(i) using \(x):2 with linespoints \(style) lw 2 pt 7 ps 0.5 "
+                    + "title \(GnuplotScript.quoted(line.label))")
             } else {
-                clauses.append("\(file) index \(i) using \(x):2 with linespoints \(style) lw 2 pt 7 ps 0.5 title \(GnuplotScript.quoted(line.label))")
+                clauses.append("\(file) index \(i) using \(x):2 with linespoints \(style) lw 2 pt 7 ps 0.5 "
+                    + "title \(GnuplotScript.quoted(line.label))")
             }
         }
         for (j, ref) in references.enumerated() {
@@ -68,7 +71,8 @@ enum ChartBuilders {
         }
         if !seeds.isEmpty {
             data.block("each completed seed", rows: rows(seeds))
-            clauses.append("\(file()) index \(index) using 1:2 with points pt 6 ps 0.7 lc rgb \"#999999\" title \"seeds\"")
+            clauses.append(
+                "\(file()) index \(index) using 1:2 with points pt 6 ps 0.7 lc rgb \"#999999\" title \"seeds\"")
             index += 1
         }
         let one = series.count == 1
@@ -100,7 +104,8 @@ enum ChartBuilders {
         let script = GnuplotScript(
             name: name, title: title, xlabel: "final downstream loss Ldown(T) (nats; lower = learned more)",
             ylabel: "final upstream loss Lup(T) (nats; lower = forgot less)",
-            settings: ["set autoscale x", "set offsets graph 0.08, graph 0.08, graph 0.08, graph 0.08"], clauses: clauses,
+            settings: ["set autoscale x", "set offsets graph 0.08, graph 0.08, graph 0.08, graph 0.08"],
+            clauses: clauses,
             height: GnuplotScript.height(keyEntries: 2 * series.count + references.count + 1))
         return ReportChart(name: name, title: title, script: script.text, data: data.text)
     }
@@ -116,7 +121,9 @@ enum ChartBuilders {
     }
 
     /// The learning rate against the optimizer step, one line per entry.
-    static func scheduleChart(name: String, title: String, lines: [(label: String, points: [(step: Int, lr: Double)])]) -> ReportChart? {
+    static func scheduleChart(
+        name: String, title: String, lines: [(label: String, points: [(step: Int, lr: Double)])]
+    ) -> ReportChart? {
         let lines = lines.filter { !$0.points.isEmpty }
         guard !lines.isEmpty else { return nil }
         var data = GnuplotData(header: [title, "one block per line: step learning_rate"])
@@ -124,11 +131,13 @@ enum ChartBuilders {
         for (i, line) in lines.enumerated() {
             data.block(line.label, rows: line.points.map { [String($0.step), GnuplotScript.number($0.lr)] })
             let file = i == 0 ? GnuplotScript.quoted(name + ".dat") : "\"\""
-            clauses.append("\(file) index \(i) using 1:2 with linespoints \(GnuplotScript.style(i)) lw 2 pt 7 ps 0.4 title \(GnuplotScript.quoted(line.label))")
+            clauses.append("\(file) index \(i) using 1:2 with linespoints \(GnuplotScript.style(i)) lw 2 pt 7 ps 0.4 "
+                + "title \(GnuplotScript.quoted(line.label))")
         }
         let script = GnuplotScript(
             name: name, title: title, xlabel: "optimizer step of the continual run", ylabel: "learning rate",
-            settings: ["set format y \"%.1e\"", "set offsets graph 0, graph 0, graph 0.05, 0"], clauses: clauses, height: GnuplotScript.height(keyEntries: lines.count))
+            settings: ["set format y \"%.1e\"", "set offsets graph 0, graph 0, graph 0.05, 0"], clauses: clauses,
+            height: GnuplotScript.height(keyEntries: lines.count))
         return ReportChart(name: name, title: title, script: script.text, data: data.text)
     }
 }

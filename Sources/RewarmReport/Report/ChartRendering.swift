@@ -22,7 +22,9 @@ public struct ChartRendering: Sendable, Equatable {
     /// Writes each chart's `.gp` and `.dat` into `directory` (created), removes any old PNG and
     /// SVG of it, and runs gnuplot once per chart when `gnuplot` is given; checks that the PNG
     /// and SVG exist and are not empty.
-    static func render(_ charts: [ReportChart], in directory: URL, gnuplot: Gnuplot?) async throws(ReportError) -> ChartRendering {
+    static func render(
+        _ charts: [ReportChart], in directory: URL, gnuplot: Gnuplot?
+    ) async throws(ReportError) -> ChartRendering {
         try ReportFiles.createDirectory(directory)
         var result = ChartRendering(rendered: [], failures: [], skipped: gnuplot == nil)
         for chart in charts {
@@ -34,7 +36,8 @@ public struct ChartRendering: Sendable, Equatable {
             if let reason = await gnuplot.run(script: chart.name + ".gp", in: directory) {
                 result.failures.append(ChartFailure(chart: chart.name, reason: reason))
             } else if let missing = images.first(where: { ReportFiles.size($0) == 0 }) {
-                result.failures.append(ChartFailure(chart: chart.name, reason: "gnuplot wrote no \(missing.lastPathComponent)"))
+                result.failures.append(
+                    ChartFailure(chart: chart.name, reason: "gnuplot wrote no \(missing.lastPathComponent)"))
             } else {
                 result.rendered.append(chart.name)
             }

@@ -12,7 +12,9 @@ enum FindingCharts {
     /// The charts of `findings`, in their order, upstream then downstream for each.
     /// Lines are labelled as in the report's trial table (`#3 lr=0.003`), so a chart reads
     /// against the table.
-    static func all(sweep: String, findings: [FindingResult], data: SweepData, table: [ReportCondition]) -> [ReportChart] {
+    static func all(
+        sweep: String, findings: [FindingResult], data: SweepData, table: [ReportCondition]
+    ) -> [ReportChart] {
         let conditions = ConditionSet(data).conditions
         func tableLabel(_ c: Condition) -> String {
             guard let row = table.first(where: { $0.trials.first?.conditionKey == c.key }) else { return c.label }
@@ -25,11 +27,15 @@ enum FindingCharts {
             let members = labels.compactMap { label in conditions.first { $0.label == label } }
             guard members.count >= 2 else { continue }
             for kind in LossKind.allCases {
-                let lines = members.map { ChartBuilders.Line(label: tableLabel($0), band: SeedBand(trials: $0.trials, metric: kind.value)) }
-                let references = kind == .upstream ? data.baseUpstreamLoss.map { [("base model, final", $0)] } ?? [] : []
+                let lines = members.map {
+                    ChartBuilders.Line(label: tableLabel($0), band: SeedBand(trials: $0.trials, metric: kind.value))
+                }
+                let references = kind == .upstream
+                    ? data.baseUpstreamLoss.map { [("base model, final", $0)] } ?? [] : []
                 if let chart = ChartBuilders.lossChart(
                     name: name(finding.id, kind),
-                    title: "\(sweep): \(finding.id), \(kind.rawValue) loss of the runs it compares; median and range over seeds",
+                    title: "\(sweep): \(finding.id), \(kind.rawValue) loss of the runs it compares; "
+                        + "median and range over seeds",
                     kind: kind, lines: lines, references: references) {
                     charts.append(chart)
                 }

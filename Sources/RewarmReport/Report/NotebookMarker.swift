@@ -77,7 +77,9 @@ enum NotebookLines {
     /// The line without its terminator and surrounding spaces or tabs.
     static func content(_ line: Substring) -> String {
         var scalars = Substring.UnicodeScalarView(line.unicodeScalars)
-        while let last = scalars.last, last == "\n" || last == "\r" || last == " " || last == "\t" { scalars.removeLast() }
+        while let last = scalars.last, last == "\n" || last == "\r" || last == " " || last == "\t" {
+            scalars.removeLast()
+        }
         while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
         return String(scalars)
     }

@@ -67,7 +67,9 @@ public struct NotebookRefresher: Sendable {
     /// Reads `url`, refreshes it, and writes it back when anything changed; returns whether it did.
     public func refresh(fileAt url: URL) async throws(ReportError) -> Bool {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw .cannotRead(path: url.path, reason: ReportFiles.oneLine(error)) }
+        do { data = try Data(contentsOf: url) } catch {
+            throw .cannotRead(path: url.path, reason: ReportFiles.oneLine(error))
+        }
         let text = String(decoding: data, as: UTF8.self)
         let refreshed = try await refresh(text: text)
         guard refreshed != text else { return false }
@@ -125,9 +127,11 @@ public struct NotebookRefresher: Sendable {
             return FindingsMarkdown.body(report.findings, seeds: report.seeds.count)
         case .chart:
             let folder = "charts/\(report.data.name)"
-            let rendering = try await ChartRendering.render([chart!], in: directory.appendingPathComponent(folder), gnuplot: gnuplot)
+            let rendering = try await ChartRendering.render(
+                [chart!], in: directory.appendingPathComponent(folder), gnuplot: gnuplot)
             if rendering.skipped {
-                return "Chart skipped: gnuplot is not installed (`\(Gnuplot.installHint)`); its script and data are in `\(folder)/`.\n"
+                return "Chart skipped: gnuplot is not installed (`\(Gnuplot.installHint)`); "
+                    + "its script and data are in `\(folder)/`.\n"
             }
             return SweepReport.image(chart!, rendering, folder: folder)
         case .end:

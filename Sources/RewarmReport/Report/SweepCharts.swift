@@ -12,7 +12,9 @@ enum SweepCharts {
     static let schedulesName = "lr-schedules"
 
     /// Every chart, in report order: per axis upstream then downstream, the trade-off, the schedules.
-    static func all(sweep: String, conditions: [ReportCondition], slices: [AxisSlice], baseLoss: Double?) -> [ReportChart] {
+    static func all(
+        sweep: String, conditions: [ReportCondition], slices: [AxisSlice], baseLoss: Double?
+    ) -> [ReportChart] {
         var charts: [ReportChart] = []
         for slice in slices {
             for kind in LossKind.allCases {
@@ -26,7 +28,9 @@ enum SweepCharts {
 
     static func axisChart(sweep: String, slice: AxisSlice, kind: LossKind, baseLoss: Double?) -> ReportChart? {
         let held = slice.held.isEmpty ? "" : " (\(slice.held))"
-        let lines = slice.lines.map { ChartBuilders.Line(label: $0.label, band: SeedBand(trials: $0.condition.trials, metric: kind.value)) }
+        let lines = slice.lines.map {
+            ChartBuilders.Line(label: $0.label, band: SeedBand(trials: $0.condition.trials, metric: kind.value))
+        }
         let references = kind == .upstream ? baseLoss.map { [("base model, final", $0)] } ?? [] : []
         return ChartBuilders.lossChart(
             name: axisChartName(kind, axis: slice.name),
@@ -65,7 +69,9 @@ enum SweepCharts {
                 ?? c.trials.first { $0.state != .failed && $0.state != .diverged && !$0.metrics.isEmpty }
             let points = (trial?.metrics ?? []).map { (step: $0.step, lr: $0.stepLR) }
             guard !points.isEmpty else { continue }
-            if let g = groups.firstIndex(where: { $0.points.elementsEqual(points) { $0.step == $1.step && $0.lr == $1.lr } }) {
+            if let g = groups.firstIndex(where: {
+                $0.points.elementsEqual(points) { $0.step == $1.step && $0.lr == $1.lr }
+            }) {
                 groups[g].conditions.append(c)
             } else {
                 groups.append(([c], points))
@@ -77,6 +83,8 @@ enum SweepCharts {
             let label = short || g.conditions.count > 1 ? numbers : "\(numbers) \(g.conditions[0].label)"
             return (label: label, points: g.points)
         }
-        return ChartBuilders.scheduleChart(name: schedulesName, title: "\(sweep): learning-rate schedules (at each evaluation; # = trial table)", lines: lines)
+        return ChartBuilders.scheduleChart(
+            name: schedulesName, title: "\(sweep): learning-rate schedules (at each evaluation; # = trial table)",
+            lines: lines)
     }
 }

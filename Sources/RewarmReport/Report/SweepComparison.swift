@@ -44,25 +44,29 @@ public struct SweepComparison: Sendable {
             rows: reports.map { r in
                 [r.data.name, String(r.data.trials.count), String(r.conditions.count), String(r.seeds.count),
                  r.data.baseUpstreamLoss.map { ReportFormat.fixed($0, 4) } ?? "—",
-                 Set(r.data.trials.compactMap { $0.config["dataset"].map(ConfigLabels.plain) }).sorted().joined(separator: ", ")]
+                 Set(r.data.trials.compactMap { $0.config["dataset"].map(ConfigLabels.plain) }).sorted()
+                     .joined(separator: ", ")]
             }))
         parts.append("## Findings\n")
         parts.append(findingsTable())
         let metrics: [(title: String, cell: (ReportCondition) -> String)] = [
             ("Final upstream loss Lup(T)", { ReportFormat.loss($0.finalUpstream) }),
             ("Final downstream loss Ldown(T)", { ReportFormat.loss($0.finalDownstream) }),
-            ("Forgetting: Lup(T) − the sweep's base loss", { c in c.forgetting.map { ReportFormat.signed($0.median, 3) } ?? "—" }),
+            ("Forgetting: Lup(T) − the sweep's base loss",
+             { c in c.forgetting.map { ReportFormat.signed($0.median, 3) } ?? "—" }),
             ("Learning: Ldown(0) − Ldown(T)", { c in c.learning.map { ReportFormat.signed($0.median, 3) } ?? "—" }),
         ]
         for metric in metrics {
             parts.append("## \(metric.title)\n")
             let rows = labels.enumerated().map { i, label in
-                [String(i + 1), label] + reports.map { r in r.conditions.first { $0.label == label }.map(metric.cell) ?? "—" }
+                [String(i + 1), label]
+                    + reports.map { r in r.conditions.first { $0.label == label }.map(metric.cell) ?? "—" }
             }
             parts.append(ReportFormat.table(header: ["#", "condition"] + names,
                                             right: [true, false] + names.map { _ in true }, rows: rows))
         }
-        parts.append("Losses: median ± SD over each sweep's completed seeds; — where a sweep has no such condition.\n")
+        parts.append("Losses: median ± SD over each sweep's completed seeds; "
+            + "— where a sweep has no such condition.\n")
         parts.append("## Charts\n")
         if charts.isEmpty {
             parts.append("No charts: no grid axis is shared by two sweeps and no sweep has final losses.\n")
@@ -77,7 +81,9 @@ public struct SweepComparison: Sendable {
     /// One row per finding any sweep tests, one verdict column per sweep.
     func findingsTable() -> String {
         var ids: [(id: String, title: String)] = []
-        for r in reports { for f in r.findings where !ids.contains(where: { $0.id == f.id }) { ids.append((f.id, f.title)) } }
+        for r in reports {
+            for f in r.findings where !ids.contains(where: { $0.id == f.id }) { ids.append((f.id, f.title)) }
+        }
         guard !ids.isEmpty else { return "No finding of `findings.md` can be tested with these sweeps' trials.\n" }
         let names = reports.map(\.data.name)
         let rows = ids.map { f in
@@ -94,7 +100,9 @@ public struct SweepComparison: Sendable {
         for r in reports { for s in r.slices where !axisNames.contains(s.name) { axisNames.append(s.name) } }
         var charts: [ReportChart] = []
         for axis in axisNames {
-            let having = reports.enumerated().compactMap { i, r in r.slices.first { $0.name == axis }.map { (i, r, $0) } }
+            let having = reports.enumerated().compactMap { i, r in
+                r.slices.first { $0.name == axis }.map { (i, r, $0) }
+            }
             guard having.count >= 2 else { continue }
             for kind in LossKind.allCases {
                 let lines = having.flatMap { i, r, slice in

@@ -22,7 +22,8 @@ public struct SweepReport: Sendable {
         self.findings = findings
         conditions = ReportCondition.conditions(of: data)
         slices = AxisSlice.slices(of: data, conditions: conditions)
-        charts = SweepCharts.all(sweep: data.name, conditions: conditions, slices: slices, baseLoss: data.baseUpstreamLoss)
+        charts = SweepCharts.all(sweep: data.name, conditions: conditions, slices: slices,
+                                 baseLoss: data.baseUpstreamLoss)
             + FindingCharts.all(sweep: data.name, findings: findings, data: data, table: conditions)
     }
 
@@ -46,8 +47,8 @@ public struct SweepReport: Sendable {
     }
 
     /// Renders `charts` into `folder/charts`, then writes `folder/FILE` from `markdown(rendering)`.
-    static func write(markdown: (ChartRendering) -> String, charts: [ReportChart], folder: URL, fileName: String = "report.md",
-                      gnuplot: Gnuplot?) async throws(ReportError) -> Outcome {
+    static func write(markdown: (ChartRendering) -> String, charts: [ReportChart], folder: URL,
+                      fileName: String = "report.md", gnuplot: Gnuplot?) async throws(ReportError) -> Outcome {
         let chartsFolder = folder.appendingPathComponent("charts")
         let rendering = try await ChartRendering.render(charts, in: chartsFolder, gnuplot: gnuplot)
         let file = folder.appendingPathComponent(fileName)
@@ -123,7 +124,8 @@ public struct SweepReport: Sendable {
             parts.append(Self.image(tradeoff, rendering))
             let front = ChartBuilders.paretoFront(SweepCharts.tradeoffPoints(conditions))
             let labels = front.compactMap { p in
-                conditions.first { String($0.index) == p.tag }.map { front.count > 8 ? "#\($0.index)" : "#\($0.index) \($0.label)" }
+                conditions.first { String($0.index) == p.tag }
+                    .map { front.count > 8 ? "#\($0.index)" : "#\($0.index) \($0.label)" }
             }
             parts.append("Pareto front (lower is better on both losses): " + labels.joined(separator: "; ") + ".\n")
         }

@@ -11,7 +11,8 @@ enum TrialTableMarkdown {
              c.forgetting.map { ReportFormat.signed($0.median, 3) } ?? "—",
              c.learning.map { ReportFormat.signed($0.median, 3) } ?? "—"]
         }
-        var text = ReportFormat.table(header: header, right: [true, false, true, false, true, true, true, true], rows: rows)
+        var text = ReportFormat.table(
+            header: header, right: [true, false, true, false, true, true, true, true], rows: rows)
         var legend = "Lup(T), Ldown(T): final validation losses (nats), median ± SD over the completed seeds; "
         legend += "forget = Lup(T) − the base model's final loss"
         legend += baseLoss.map { " (\(ReportFormat.fixed($0, 3)))" } ?? " (no base recorded)"

@@ -6,7 +6,9 @@ import Foundation
 enum BatchScript {
     /// The trials' array script: task i trains the run folder on line i+1 of `tasksFile`
     /// (`--array=0-N%K`, N = `count` - 1).
-    static func array(sweep: String, count: Int, tasksFile: URL, logs: URL, options: SlurmOptions, executable: URL) -> String {
+    static func array(
+        sweep: String, count: Int, tasksFile: URL, logs: URL, options: SlurmOptions, executable: URL
+    ) -> String {
         let throttle = options.maxParallel.map { "%\($0)" } ?? ""
         return """
             #!/bin/bash
@@ -58,7 +60,8 @@ enum BatchScript {
     private static func runLines(executable: URL) -> String {
         """
         if [ -z "$RUN" ] || [ ! -f "$RUN/config.yaml" ]; then
-            echo "rewarm: no run folder '$RUN' on $(hostname): the results folder must be on a filesystem this node shares" >&2
+            echo "rewarm: no run folder '$RUN' on $(hostname): the results folder must be on a \
+        filesystem this node shares" >&2
             exit 2
         fi
         export OPENBLAS_NUM_THREADS=${SLURM_CPUS_PER_TASK:-1}

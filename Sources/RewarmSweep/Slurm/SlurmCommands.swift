@@ -13,10 +13,12 @@ struct SlurmCommands: Sendable {
 
         /// Its error message in one line: the `tool: error: ` lines (without that prefix), else all of stderr.
         func message(_ tool: String) -> String {
-            let lines = stderr.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let lines = stderr.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
             let errors = lines.filter { $0.hasPrefix("\(tool): error:") }
                 .map { String($0.dropFirst("\(tool): error:".count)).trimmingCharacters(in: .whitespaces) }
-            let chosen = errors.isEmpty ? lines.map { $0.hasPrefix("\(tool): ") ? String($0.dropFirst(tool.count + 2)) : $0 } : errors
+            let chosen = errors.isEmpty
+                ? lines.map { $0.hasPrefix("\(tool): ") ? String($0.dropFirst(tool.count + 2)) : $0 } : errors
             let text = chosen.joined(separator: "; ")
             return text.isEmpty ? "exit code \(exitCode.map(String.init) ?? "?")" : text
         }

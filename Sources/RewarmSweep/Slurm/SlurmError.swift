@@ -25,7 +25,8 @@ public enum SlurmError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String {
         switch self {
         case .notInstalled(let tool):
-            "\(tool) not found on the PATH: install Slurm's client commands (Debian/Ubuntu: apt-get install slurm-client) "
+            "\(tool) not found on the PATH: install Slurm's client commands "
+                + "(Debian/Ubuntu: apt-get install slurm-client) "
                 + "or load them (module load slurm), or run without --executor slurm"
         case .unknownPartition(let name, let known):
             "partition '\(name)' does not exist on this cluster"

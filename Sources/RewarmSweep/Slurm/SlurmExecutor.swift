@@ -18,7 +18,8 @@ struct SlurmExecutor: TrialExecutor {
     ) async throws(SweepError) -> ExecutionOutcome {
         let folder = Self.folder(sweepDirectory: runner.sweepDirectory)
         do {
-            try await SlurmPreflight.check(options, slurmFolder: folder, executable: runner.executable, commands: commands)
+            try await SlurmPreflight.check(
+                options, slurmFolder: folder, executable: runner.executable, commands: commands)
         } catch {
             throw .slurm(error)
         }
@@ -30,7 +31,9 @@ struct SlurmExecutor: TrialExecutor {
         var baseJob = ledger.base.flatMap { queue.isActive(job: $0.job, index: nil) ? $0.job : nil }
         var following: [String: (job: String, index: Int)] = [:]
         for trial in plan.todo {
-            if let ref = ledger.latestTask(of: trial.id), queue.isActive(job: ref.job, index: ref.index) { following[trial.id] = ref }
+            if let ref = ledger.latestTask(of: trial.id), queue.isActive(job: ref.job, index: ref.index) {
+                following[trial.id] = ref
+            }
         }
         let toSubmit = plan.todo.filter { following[$0.id] == nil }
         let baseWanted = !plan.baseCached && toSubmit.contains { $0.usesBase }
@@ -64,7 +67,8 @@ struct SlurmExecutor: TrialExecutor {
                 ledger.ended[trial.id] = nil
             } catch {
                 runner.markFailed(trial, error: "\(error)")
-                onEvent(.trialFinished(id: trial.id, label: trial.label, status: TrialStatus(state: .failed, error: "\(error)", step: 0)))
+                onEvent(.trialFinished(id: trial.id, label: trial.label,
+                                       status: TrialStatus(state: .failed, error: "\(error)", step: 0)))
             }
         }
         if !prepared.isEmpty {
@@ -72,7 +76,8 @@ struct SlurmExecutor: TrialExecutor {
             let tasks = folder.appendingPathComponent("array-\(number).tasks")
             let file = folder.appendingPathComponent("array-\(number).sbatch")
             do {
-                try Data((prepared.map { runner.trialDirectory($0).path }.joined(separator: "\n") + "\n").utf8).write(to: tasks, options: .atomic)
+                try Data((prepared.map { runner.trialDirectory($0).path }.joined(separator: "\n") + "\n").utf8)
+                    .write(to: tasks, options: .atomic)
             } catch {
                 throw .io(path: tasks.path, reason: error.localizedDescription)
             }
@@ -86,23 +91,28 @@ struct SlurmExecutor: TrialExecutor {
             onEvent(.slurmSubmitted(jobID: job, tasks: prepared.count, script: file.path))
             for (i, trial) in prepared.enumerated() { following[trial.id] = (job, i) }
         }
-        for (job, ids) in Dictionary(grouping: plan.todo.filter { following[$0.id] != nil && !prepared.contains($0) }, by: { following[$0.id]!.job }) {
+        for (job, ids) in Dictionary(grouping: plan.todo.filter { following[$0.id] != nil && !prepared.contains($0) },
+                                     by: { following[$0.id]!.job }) {
             onEvent(.slurmFollowing(jobID: job, tasks: ids.count))
         }
         if options.detach {
             outcome.detached = true
             return outcome
         }
-        let follower = SlurmFollower(runner: runner, commands: commands, folder: folder, pollSeconds: options.pollSeconds)
+        let follower = SlurmFollower(
+            runner: runner, commands: commands, folder: folder, pollSeconds: options.pollSeconds)
         let trials = plan.todo.compactMap { t in following[t.id].map { (t, $0) } }
-        let detached = try await follower.follow(base: baseJob, trials: trials, onEvent: onEvent, shouldStop: shouldStop)
+        let detached = try await follower.follow(
+            base: baseJob, trials: trials, onEvent: onEvent, shouldStop: shouldStop)
         outcome.detached = detached
         return outcome
     }
 
     /// Writes `script` to `file` and submits it (`sbatch --parsable`, after `sbatch --test-only`
     /// when `validate`), returning the job id; sbatch's own refusal becomes `rejected`.
-    private func submit(_ script: String, to file: URL, dependency: String?, validate: Bool) async throws(SweepError) -> String {
+    private func submit(
+        _ script: String, to file: URL, dependency: String?, validate: Bool
+    ) async throws(SweepError) -> String {
         do {
             try Data((script + "\n").utf8).write(to: file, options: .atomic)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file.path)
@@ -119,7 +129,8 @@ struct SlurmExecutor: TrialExecutor {
             let out = try await commands.run("sbatch", arguments + [file.path])
             guard out.succeeded else { throw SlurmError.rejected(message: out.message("sbatch")) }
             // --parsable prints `JOBID` or `JOBID;CLUSTER`.
-            guard let job = out.stdout.split(whereSeparator: \.isNewline).last?.split(separator: ";").first.map(String.init),
+            guard let job = out.stdout.split(whereSeparator: \.isNewline).last?
+                      .split(separator: ";").first.map(String.init),
                   !job.isEmpty, job.allSatisfy(\.isNumber)
             else { throw SlurmError.failed(tool: "sbatch", message: "unexpected output '\(out.stdout)'") }
             return job
@@ -132,7 +143,8 @@ struct SlurmExecutor: TrialExecutor {
 
     private func save(_ ledger: SlurmLedger, in folder: URL) throws(SweepError) {
         do { try ledger.save(to: folder) } catch {
-            throw .io(path: folder.appendingPathComponent(SlurmLedger.fileName).path, reason: error.localizedDescription)
+            throw .io(path: folder.appendingPathComponent(SlurmLedger.fileName).path,
+                      reason: error.localizedDescription)
         }
     }
 }

@@ -32,7 +32,8 @@ struct SlurmFollower: Sendable {
     /// Follows `base` (a job id, if the base is in Slurm's hands) and `trials` until all ended;
     /// returns true if `shouldStop` ended the following first (the jobs keep running).
     func follow(base: String?, trials: [(Trial, (job: String, index: Int))],
-                onEvent: @escaping @Sendable (SweepEvent) -> Void, shouldStop: @escaping @Sendable () -> Bool) async throws(SweepError) -> Bool {
+                onEvent: @escaping @Sendable (SweepEvent) -> Void,
+                shouldStop: @escaping @Sendable () -> Bool) async throws(SweepError) -> Bool {
         var followed: [Followed] = []
         for (trial, ref) in trials {
             let dir = runner.trialDirectory(trial)
@@ -64,7 +65,9 @@ struct SlurmFollower: Sendable {
                     baseSeen = true
                     onEvent(.baseStarted(directory: dir.path, maxSteps: runner.baseMaxSteps))
                 }
-                for p in newEvaluations(in: dir, after: &baseLines, maxSteps: runner.baseMaxSteps) { onEvent(.baseProgress(p)) }
+                for p in newEvaluations(in: dir, after: &baseLines, maxSteps: runner.baseMaxSteps) {
+                    onEvent(.baseProgress(p))
+                }
                 if task?.isActive != true {
                     let status = TrialStatus.read(in: dir) ?? TrialStatus(
                         state: .failed, error: "ended without a status (Slurm \(task?.state ?? "state unknown")): "
@@ -85,14 +88,17 @@ struct SlurmFollower: Sendable {
     }
 
     /// Looks at one followed task; returns true when it has ended and its folder was ingested.
-    private func update(_ f: inout Followed, queue: SlurmQueue, onEvent: @escaping @Sendable (SweepEvent) -> Void) throws(SweepError) -> Bool {
+    private func update(
+        _ f: inout Followed, queue: SlurmQueue, onEvent: @escaping @Sendable (SweepEvent) -> Void
+    ) throws(SweepError) -> Bool {
         let task = queue.task(job: f.job, index: f.index)
         if task?.state == "RUNNING", !f.seenRunning {
             f.seenRunning = true
             try? runner.markRunning(f.trial, host: task?.node)
             onEvent(.trialStarted(id: f.trial.id, label: f.trial.label))
             let resumedAt = RunFolderMetrics.lastStep(in: f.directory) ?? 0
-            onEvent(.trialProgress(id: f.trial.id, TrialProcess.Progress(kind: "start", step: resumedAt, maxSteps: f.maxSteps)))
+            onEvent(.trialProgress(
+                id: f.trial.id, TrialProcess.Progress(kind: "start", step: resumedAt, maxSteps: f.maxSteps)))
         }
         // A queued task's folder has nothing new: only running and ended tasks' folders are read.
         if task?.state == "PENDING" { return false }
@@ -113,12 +119,19 @@ struct SlurmFollower: Sendable {
             let state = task?.state ?? "unknown (no longer listed by squeue)"
             let log = SlurmLedger.logFile(in: folder, job: f.job, index: f.index)
             if task == nil || SlurmQueue.resumableStates.contains(state) {
-                status = TrialStatus(state: .stopped, error: "Slurm \(state) before it saved a status; resumes from its last checkpoint on the next run", step: RunFolderMetrics.lastStep(in: f.directory) ?? 0)
+                status = TrialStatus(
+                    state: .stopped,
+                    error: "Slurm \(state) before it saved a status; "
+                        + "resumes from its last checkpoint on the next run",
+                    step: RunFolderMetrics.lastStep(in: f.directory) ?? 0)
                 runner.ingestProgress(f.trial)
                 runner.markPending(f.trial)
             } else {
                 let lines = tail(log)
-                status = TrialStatus(state: .failed, error: "ended without a status (Slurm \(state))" + (lines.isEmpty ? "" : ": \(lines)"), step: 0)
+                status = TrialStatus(
+                    state: .failed,
+                    error: "ended without a status (Slurm \(state))" + (lines.isEmpty ? "" : ": \(lines)"),
+                    step: 0)
                 try? status.write(in: f.directory)
                 runner.finishTrial(f.trial.id, directory: f.directory)
             }
@@ -154,7 +167,8 @@ struct SlurmFollower: Sendable {
 /// The complete lines of a run folder's `metrics.jsonl` (a torn last line is left for later).
 enum RunFolderMetrics {
     static func lines(in directory: URL) -> [String] {
-        guard let text = try? String(contentsOf: directory.appendingPathComponent("metrics.jsonl"), encoding: .utf8) else { return [] }
+        guard let text = try? String(contentsOf: directory.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        else { return [] }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         if !text.hasSuffix("\n"), !lines.isEmpty { lines.removeLast() }
         return lines

@@ -7,7 +7,9 @@ import Glibc
 /// the Slurm commands are on the PATH, the options are sane, the partition exists, the results
 /// folder is writable and, when jobs run on other nodes, on a filesystem they share.
 enum SlurmPreflight {
-    static func check(_ options: SlurmOptions, slurmFolder: URL, executable: URL, commands: SlurmCommands) async throws(SlurmError) {
+    static func check(
+        _ options: SlurmOptions, slurmFolder: URL, executable: URL, commands: SlurmCommands
+    ) async throws(SlurmError) {
         for tool in ["sbatch", "squeue", "sinfo"] { _ = try commands.locate(tool) }
         if let k = options.maxParallel, k < 1 {
             throw .invalidOption(name: "--max-parallel", problem: "must be at least 1, got \(k)")
@@ -36,12 +38,15 @@ enum SlurmPreflight {
     static func checkWritable(_ folder: URL) throws(SlurmError) {
         let probe = folder.appendingPathComponent(".write-probe-\(getpid())")
         do {
-            try FileManager.default.createDirectory(at: folder.appendingPathComponent("logs"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent("logs"),
+                                                    withIntermediateDirectories: true)
             try Data("probe\n".utf8).write(to: probe)
             try FileManager.default.removeItem(at: probe)
         } catch {
-            let reason = (error as NSError).localizedDescription.split(whereSeparator: \.isNewline).joined(separator: " ")
-            throw .notWritable(path: folder.deletingLastPathComponent().deletingLastPathComponent().path, reason: reason)
+            let reason = (error as NSError).localizedDescription.split(whereSeparator: \.isNewline)
+                .joined(separator: " ")
+            throw .notWritable(path: folder.deletingLastPathComponent().deletingLastPathComponent().path,
+                               reason: reason)
         }
     }
 
@@ -61,7 +66,8 @@ enum SlurmPreflight {
     static func sharingProblem(path: String, filesystem: String?, nodes: [String], thisHost: String) -> SlurmError? {
         let others = nodes.filter { $0 != thisHost }
         guard let filesystem, !others.isEmpty else { return nil }
-        return .notShared(path: path, filesystem: filesystem, nodes: others.count > 4 ? Array(others.prefix(4)) + ["..."] : others)
+        return .notShared(path: path, filesystem: filesystem,
+                          nodes: others.count > 4 ? Array(others.prefix(4)) + ["..."] : others)
     }
 
     /// The name of the local-only filesystem `path` is on (ext4, xfs, tmpfs, ...), or nil for a
@@ -70,7 +76,9 @@ enum SlurmPreflight {
         guard let mounts = try? String(contentsOfFile: "/proc/mounts", encoding: .utf8) else { return nil }
         var probe = path
         // The path may not exist yet: resolve its nearest existing parent.
-        while !FileManager.default.fileExists(atPath: probe) && probe != "/" { probe = (probe as NSString).deletingLastPathComponent }
+        while !FileManager.default.fileExists(atPath: probe) && probe != "/" {
+            probe = (probe as NSString).deletingLastPathComponent
+        }
         let resolved = URL(fileURLWithPath: probe).resolvingSymlinksInPath().path
         // The longest mount point that contains the path decides (lines: device mount-point type ...).
         var best: (point: String, type: String)?
@@ -86,7 +94,9 @@ enum SlurmPreflight {
     }
 
     /// Filesystems only the machine that mounts them sees.
-    static let localTypes: Set<String> = ["ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "ramfs", "overlay", "f2fs", "zfs", "vfat"]
+    static let localTypes: Set<String> = [
+        "ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "ramfs", "overlay", "f2fs", "zfs", "vfat",
+    ]
 
     /// This machine's short host name, as Slurm names nodes (`hostname -s`).
     static func shortHostName() -> String {

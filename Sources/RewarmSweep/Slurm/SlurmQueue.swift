@@ -32,7 +32,9 @@ struct SlurmQueue: Sendable {
         "RESIZING", "SIGNALING", "STAGE_OUT", "STOPPED", "RESV_DEL_HOLD", "SPECIAL_EXIT",
     ]
     /// States in which Slurm ended a job that did not fail by itself: its trial resumes on the next run.
-    static let resumableStates: Set<String> = ["CANCELLED", "TIMEOUT", "PREEMPTED", "NODE_FAIL", "BOOT_FAIL", "DEADLINE"]
+    static let resumableStates: Set<String> = [
+        "CANCELLED", "TIMEOUT", "PREEMPTED", "NODE_FAIL", "BOOT_FAIL", "DEADLINE",
+    ]
 
     static func key(job: String, index: Int?) -> String {
         index.map { "\(job)_\($0)" } ?? job
@@ -42,9 +44,11 @@ struct SlurmQueue: Sendable {
     static func parse(_ text: String) -> SlurmQueue {
         var tasks: [String: SlurmTask] = [:]
         for line in text.split(whereSeparator: \.isNewline) {
-            let fields = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let fields = line.split(separator: "|", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
             guard fields.count >= 5, !fields[0].isEmpty, !fields[2].isEmpty else { continue }
-            let task = SlurmTask(jobID: fields[0], index: Int(fields[1]), state: fields[2], node: fields[3], reason: fields[4])
+            let task = SlurmTask(jobID: fields[0], index: Int(fields[1]), state: fields[2], node: fields[3],
+                                 reason: fields[4])
             tasks[task.key] = task
         }
         return SlurmQueue(tasks: tasks)

@@ -61,12 +61,15 @@ public struct SlurmSweepStatus: Codable, Sendable {
             throw error
         }
         for trial in try store.trials(sweep: sweep) where trial.state != .completed {
-            try SweepRunner.reconcile(store: store, id: trial.id, directory: results.appendingPathComponent(trial.runDir))
+            try SweepRunner.reconcile(store: store, id: trial.id,
+                                      directory: results.appendingPathComponent(trial.runDir))
         }
         return true
     }
 
-    public static func make(results: URL, sweep: String, store: ResultsStore) async throws(StoreError) -> SlurmSweepStatus {
+    public static func make(
+        results: URL, sweep: String, store: ResultsStore
+    ) async throws(StoreError) -> SlurmSweepStatus {
         let folder = folder(results, sweep)
         let ledger = SlurmLedger.load(from: folder)
         var queue = SlurmQueue(tasks: [:])
@@ -81,14 +84,19 @@ public struct SlurmSweepStatus: Codable, Sendable {
         }
         var ended: [EndedTrial] = []
         for trial in try store.trials(sweep: sweep) where trial.state != .completed {
-            guard let ref = ledger.latestTask(of: trial.id), !queue.isActive(job: ref.job, index: ref.index) else { continue }
+            guard let ref = ledger.latestTask(of: trial.id), !queue.isActive(job: ref.job, index: ref.index) else {
+                continue
+            }
             let task = queue.task(job: ref.job, index: ref.index)
-            let recorded = ledger.ended[trial.id].flatMap { $0.job == ref.job && $0.index == ref.index ? $0.state : nil }
+            let recorded = ledger.ended[trial.id].flatMap {
+                $0.job == ref.job && $0.index == ref.index ? $0.state : nil
+            }
             let state = task?.state ?? recorded ?? "unknown"
             if trial.state != .failed && trial.state != .diverged && state == "COMPLETED" { continue }
             let log = SlurmLedger.logFile(in: folder, job: ref.job, index: ref.index)
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            ended.append(EndedTrial(id: trial.id, label: trial.label, state: trial.state.rawValue, slurmState: state, log: log.path,
+            ended.append(EndedTrial(id: trial.id, label: trial.label, state: trial.state.rawValue, slurmState: state,
+                                    log: log.path,
                                     logTail: text.split(whereSeparator: \.isNewline).suffix(5).map(String.init)))
         }
         return SlurmSweepStatus(jobs: jobs, ended: ended, queueError: queueError)

@@ -12,17 +12,20 @@ extension SpecParser {
             case "local": return .local
             case "slurm": return .slurm(SlurmOptions())
             default:
-                throw .invalidValue(file: file, path: "executor", problem: "unknown executor '\(scalar.string)' (valid: local, slurm)")
+                throw .invalidValue(file: file, path: "executor",
+                                    problem: "unknown executor '\(scalar.string)' (valid: local, slurm)")
             }
         }
         guard case .mapping(let mapping) = node else {
-            throw .wrongType(file: file, path: "executor", expected: "local, slurm or a map with type: slurm and its options",
+            throw .wrongType(file: file, path: "executor",
+                             expected: "local, slurm or a map with type: slurm and its options",
                              got: SpecYAML.describe(node))
         }
         guard let typeNode = mapping["type"] else { throw .missingKey(file: file, path: "executor.type") }
         let type = SpecYAML.text(typeNode)
         guard type == "local" || type == "slurm" else {
-            throw .invalidValue(file: file, path: "executor.type", problem: "unknown executor '\(type)' (valid: local, slurm)")
+            throw .invalidValue(file: file, path: "executor.type",
+                                problem: "unknown executor '\(type)' (valid: local, slurm)")
         }
         var options = SlurmOptions()
         for (keyNode, value) in mapping {
@@ -40,14 +43,16 @@ extension SpecParser {
             case "max_parallel": options.maxParallel = try positive(value, path: path)
             case "sbatch_args":
                 guard case .sequence(let items) = value else {
-                    throw .wrongType(file: file, path: path, expected: "a list of sbatch options such as [\"--qos=normal\"]",
+                    throw .wrongType(file: file, path: path,
+                                     expected: "a list of sbatch options such as [\"--qos=normal\"]",
                                      got: SpecYAML.describe(value))
                 }
                 var arguments: [String] = []
                 for (i, item) in items.enumerated() { arguments.append(try text(item, path: "\(path)[\(i)]")) }
                 options.sbatchArgs = arguments
             default:
-                throw .unknownKey(file: file, path: path, suggestion: NameSuggestion.closest(key, among: ["type"] + SlurmOptions.specKeys))
+                throw .unknownKey(file: file, path: path,
+                                  suggestion: NameSuggestion.closest(key, among: ["type"] + SlurmOptions.specKeys))
             }
         }
         return type == "local" ? .local : .slurm(options)

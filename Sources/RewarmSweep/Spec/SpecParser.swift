@@ -47,7 +47,8 @@ struct SpecParser {
                     throw .invalidValue(file: file, path: key,
                                         problem: "unknown key: run-config keys go under base, defaults, grid or trials")
                 }
-                throw .unknownKey(file: file, path: key, suggestion: NameSuggestion.closest(key, among: SweepSpec.topLevelKeys))
+                throw .unknownKey(file: file, path: key,
+                                  suggestion: NameSuggestion.closest(key, among: SweepSpec.topLevelKeys))
             }
         }
         guard let name else { throw .missingKey(file: file, path: "name") }
@@ -69,13 +70,16 @@ struct SpecParser {
                 + "use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit")
         }
         guard name != "bases" else {
-            throw .invalidValue(file: file, path: "name", problem: "'bases' is reserved (the folder of the cached bases)")
+            throw .invalidValue(file: file, path: "name",
+                                problem: "'bases' is reserved (the folder of the cached bases)")
         }
         return name
     }
 
     /// A map of config keys (`base`, `defaults`, one extra trial without its `name`); null is empty.
-    private func settings(_ node: Node, path: String, isBase: Bool, skipping: Set<String> = []) throws(SpecError) -> [SpecSetting] {
+    private func settings(
+        _ node: Node, path: String, isBase: Bool, skipping: Set<String> = []
+    ) throws(SpecError) -> [SpecSetting] {
         if isNull(node) { return [] }
         guard case .mapping(let mapping) = node else {
             throw .wrongType(file: file, path: path, expected: "a map of config keys", got: SpecYAML.describe(node))
@@ -87,7 +91,8 @@ struct SpecParser {
             let keyPath = "\(path).\(written)"
             let key = try configKey(written, path: keyPath, isBase: isBase)
             if let other = result.first(where: { $0.setting.key == key.name }) {
-                throw .duplicateKey(file: file, path: keyPath, lines: [other.line, keyNode.mark?.line].compactMap { $0 })
+                throw .duplicateKey(file: file, path: keyPath,
+                                    lines: [other.line, keyNode.mark?.line].compactMap { $0 })
             }
             let value = try SpecYAML.value(of: valueNode, for: key, path: keyPath, file: file)
             result.append(SpecSetting(setting: ConfigSetting(key: key.name, value: value), path: keyPath,

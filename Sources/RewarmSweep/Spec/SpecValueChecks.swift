@@ -15,7 +15,8 @@ extension SweepSpec {
         if text.isEmpty || text == "scratch" { return .null }
         if text.hasPrefix(BaseReference.prefix) {
             guard let base else {
-                throw .invalidValue(file: file, path: path, problem: "the base cannot start from a checkpoint of itself")
+                throw .invalidValue(file: file, path: path,
+                                    problem: "the base cannot start from a checkpoint of itself")
             }
             guard let fraction = BaseReference.fraction(inInitFrom: text) else {
                 throw .invalidValue(file: file, path: path,
@@ -31,7 +32,8 @@ extension SweepSpec {
               isDirectory.boolValue
         else {
             throw .invalidValue(file: file, path: path,
-                                problem: "no such folder '\(text)' (give base@F, scratch, or a run or checkpoint folder)")
+                                problem: "no such folder '\(text)' "
+                                    + "(give base@F, scratch, or a run or checkpoint folder)")
         }
         return .string(written)
     }

@@ -84,7 +84,8 @@ public struct SweepSpec: Sendable {
     }
 
     init(file: String, text: String, name: String, description: String?, base: [SpecSetting],
-         defaults: [SpecSetting], grid: [GridAxis], trials: [ExtraTrial], seeds: [Int], executor: SweepExecutor? = nil) {
+         defaults: [SpecSetting], grid: [GridAxis], trials: [ExtraTrial], seeds: [Int],
+         executor: SweepExecutor? = nil) {
         self.file = file
         self.text = text
         self.name = name

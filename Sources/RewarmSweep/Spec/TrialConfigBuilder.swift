@@ -17,7 +17,9 @@ struct TrialConfigBuilder {
     /// The effective config of a trial before canonicalisation: the base's model shape, then
     /// `defaults`, then `own` (a grid point or an extra trial), then `seed`; `init_from` defaults
     /// to `base@1.0` and `upstream` to the base's dataset. `origins` maps each key to the spec path of its value.
-    func layered(own: [SpecSetting], seed: Int, seedPath: String) -> (values: [String: ConfigValue], origins: [String: String]) {
+    func layered(
+        own: [SpecSetting], seed: Int, seedPath: String
+    ) -> (values: [String: ConfigValue], origins: [String: String]) {
         var values: [String: ConfigValue] = [:]
         var origins: [String: String] = [:]
         for key in Self.shapeKeys {

@@ -16,7 +16,8 @@ enum ChildRun {
     ) async throws -> Outcome {
         let log = directory.appendingPathComponent("trial.log")
         let result = try await Subprocess.run(
-            .path(.init(executable.path)), arguments: ["run-trial", directory.path, "--parent-pid", "\(ProcessInfo.processInfo.processIdentifier)"],
+            .path(.init(executable.path)),
+            arguments: ["run-trial", directory.path, "--parent-pid", "\(ProcessInfo.processInfo.processIdentifier)"],
             environment: .inherit.updating(["OPENBLAS_NUM_THREADS": "1"]),
             input: .none, output: .sequence, error: .string(limit: 1 << 20)
         ) { execution in

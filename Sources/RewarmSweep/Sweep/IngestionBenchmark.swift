@@ -36,7 +36,9 @@ public struct IngestionBenchmark: Sendable {
         /// Trial folders (transactions) per second in the first pass.
         public var firstTrialsPerSecond: Double { Self.rate(trials, firstSeconds) }
 
-        private static func rate(_ count: Int, _ seconds: Double) -> Double { seconds > 0 ? Double(count) / seconds : 0 }
+        private static func rate(_ count: Int, _ seconds: Double) -> Double {
+            seconds > 0 ? Double(count) / seconds : 0
+        }
     }
 
     /// Runs in `folder` (created if missing, left for the caller to remove): the database is
@@ -45,7 +47,8 @@ public struct IngestionBenchmark: Sendable {
         let results = folder.appendingPathComponent("results")
         let store = try ResultsStore.open(at: results.appendingPathComponent(ResultsStore.fileName), writer: true)
         let generation = Date()
-        try store.upsertSweep(name: Self.sweep, specText: "name: \(Self.sweep)\n", specHash: "bench", trialSetHash: "bench")
+        try store.upsertSweep(name: Self.sweep, specText: "name: \(Self.sweep)\n", specHash: "bench",
+                              trialSetHash: "bench")
         let records = (0..<trials).map(Self.trial)
         for record in records {
             try writeMetrics(in: results.appendingPathComponent(record.runDir))
@@ -92,10 +95,13 @@ public struct IngestionBenchmark: Sendable {
         }
     }
 
-    private static func ingestAll(_ records: [TrialRecord], store: ResultsStore, results: URL) throws(StoreError) -> Double {
+    private static func ingestAll(
+        _ records: [TrialRecord], store: ResultsStore, results: URL
+    ) throws(StoreError) -> Double {
         let start = Date()
         for record in records {
-            try SweepRunner.reconcile(store: store, id: record.id, directory: results.appendingPathComponent(record.runDir))
+            try SweepRunner.reconcile(store: store, id: record.id,
+                                      directory: results.appendingPathComponent(record.runDir))
         }
         return Date().timeIntervalSince(start)
     }

@@ -64,7 +64,8 @@ struct LocalExecutor: TrialExecutor {
             try runner.markRunning(trial, host: ProcessInfo.processInfo.hostName)
         } catch {
             runner.markFailed(trial, error: "\(error)")
-            onEvent(.trialFinished(id: trial.id, label: label, status: TrialStatus(state: .failed, error: "\(error)", step: 0)))
+            onEvent(.trialFinished(id: trial.id, label: label,
+                                   status: TrialStatus(state: .failed, error: "\(error)", step: 0)))
             return
         }
         onEvent(.trialStarted(id: trial.id, label: label))
@@ -77,8 +78,13 @@ struct LocalExecutor: TrialExecutor {
             },
             shouldStop: shouldStop)
         var status = TrialStatus.read(in: dir)
-            ?? TrialStatus(state: .failed, error: outcome.map { ChildRun.describe($0, log: dir) } ?? "could not start \(executable.path)", step: 0)
-        if status.state == .failed, status.error == nil { status.error = ChildRun.tail(dir.appendingPathComponent("trial.log")) }
+            ?? TrialStatus(
+                state: .failed,
+                error: outcome.map { ChildRun.describe($0, log: dir) } ?? "could not start \(executable.path)",
+                step: 0)
+        if status.state == .failed, status.error == nil {
+            status.error = ChildRun.tail(dir.appendingPathComponent("trial.log"))
+        }
         // The trial's own status.json is the record; a crash leaves none, so write what we saw.
         if TrialStatus.read(in: dir) == nil { try? status.write(in: dir) }
         runner.finishTrial(trial.id, directory: dir)

@@ -54,7 +54,8 @@ public enum SweepError: Error, CustomStringConvertible, Sendable {
         case .spec(let e): e.description
         case .store(let e): e.description
         case .changedSpec(let sweep, let added, let removed):
-            "sweep '\(sweep)' was run before with other trials (\(added) new, \(removed) gone); pass --allow-new-trials to add the new ones and keep the old, or rename the sweep"
+            "sweep '\(sweep)' was run before with other trials (\(added) new, \(removed) gone); "
+                + "pass --allow-new-trials to add the new ones and keep the old, or rename the sweep"
         case .base(let reason): "base model: \(reason)"
         case .io(let path, let reason): "\(path): \(reason)"
         case .slurm(let e): e.description

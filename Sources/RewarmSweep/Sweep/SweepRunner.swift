@@ -39,7 +39,9 @@ public final class SweepRunner: SweepWorkspace {
         } catch {
             throw .io(path: results.path, reason: "cannot create the results folder: \(error.localizedDescription)")
         }
-        do { store = try ResultsStore.open(at: self.results.appendingPathComponent("rewarm.sqlite"), writer: true) } catch {
+        do {
+            store = try ResultsStore.open(at: self.results.appendingPathComponent("rewarm.sqlite"), writer: true)
+        } catch {
             throw .store(error)
         }
         self.options = options
@@ -51,7 +53,9 @@ public final class SweepRunner: SweepWorkspace {
     var baseHash: String { expansion.base.hash }
     var baseMaxSteps: Int { expansion.base.maxSteps }
 
-    public var baseDirectory: URL { results.appendingPathComponent("bases").appendingPathComponent(expansion.base.hash) }
+    public var baseDirectory: URL {
+        results.appendingPathComponent("bases").appendingPathComponent(expansion.base.hash)
+    }
     public var sweepDirectory: URL { results.appendingPathComponent(spec.name) }
 
     func trialDirectory(_ trial: Trial) -> URL {
@@ -69,12 +73,14 @@ public final class SweepRunner: SweepWorkspace {
                 let old = Set(try store.trials(sweep: name).map(\.id))
                 let new = Set(expansion.trials.map(\.id))
                 if !options.allowNewTrials {
-                    throw SweepError.changedSpec(sweep: name, added: new.subtracting(old).count, removed: old.subtracting(new).count)
+                    throw SweepError.changedSpec(sweep: name, added: new.subtracting(old).count,
+                                                 removed: old.subtracting(new).count)
                 }
             }
             try store.upsertSweep(
                 name: name, specText: spec.text, specHash: FNV1a.hex(spec.text), trialSetHash: expansion.trialSetHash,
-                description: spec.description, axes: spec.grid.map { SweepAxis(name: $0.name, key: $0.key, values: $0.values) })
+                description: spec.description,
+                axes: spec.grid.map { SweepAxis(name: $0.name, key: $0.key, values: $0.values) })
             try FileManager.default.createDirectory(at: sweepDirectory, withIntermediateDirectories: true)
             try Data(spec.text.utf8).write(to: sweepDirectory.appendingPathComponent("spec.yaml"), options: .atomic)
             let records = expansion.trials.map { t in
@@ -130,7 +136,9 @@ public final class SweepRunner: SweepWorkspace {
         let start = Date()
         let records = try register()
         let retry: Set<RunState> = options.retryFailed ? [.pending, .failed, .diverged] : [.pending]
-        let todo = expansion.trials.filter { t in records.first { $0.id == t.id }.map { retry.contains($0.state) } ?? true }
+        let todo = expansion.trials.filter { t in
+            records.first { $0.id == t.id }.map { retry.contains($0.state) } ?? true
+        }
         let plan = SweepPlan(trialCount: expansion.trials.count, todo: todo, baseNeeded: todo.contains { $0.usesBase },
                              baseCached: Trainer.isFinished(baseDirectory))
         let executor: any TrialExecutor = switch options.executor {
@@ -147,7 +155,8 @@ public final class SweepRunner: SweepWorkspace {
     func beginBase() throws(SweepError) -> RunConfig {
         let config = expansion.baseRunConfig(baseDirectory: baseDirectory)
         do {
-            try store.upsertBase(hash: expansion.base.hash, configJSON: expansion.base.canonicalJSON, runDir: "bases/\(expansion.base.hash)")
+            try store.upsertBase(hash: expansion.base.hash, configJSON: expansion.base.canonicalJSON,
+                                 runDir: "bases/\(expansion.base.hash)")
             try prepare(baseDirectory, config: config)
             try store.setBaseState(hash: expansion.base.hash, state: .running)
         } catch let e as StoreError {
@@ -162,8 +171,10 @@ public final class SweepRunner: SweepWorkspace {
     /// stopped because the sweep is `stopping`).
     func finishBase(_ status: TrialStatus, stopping: Bool) throws(SweepError) {
         do {
-            _ = try store.ingestBaseMetrics(baseHash: expansion.base.hash, from: baseDirectory.appendingPathComponent("metrics.jsonl"))
-            try store.setBaseState(hash: expansion.base.hash, state: status.runState ?? .pending, error: status.error, wallSeconds: status.wallSeconds)
+            _ = try store.ingestBaseMetrics(baseHash: expansion.base.hash,
+                                            from: baseDirectory.appendingPathComponent("metrics.jsonl"))
+            try store.setBaseState(hash: expansion.base.hash, state: status.runState ?? .pending, error: status.error,
+                                   wallSeconds: status.wallSeconds)
         } catch {
             throw .store(error)
         }
@@ -205,7 +216,8 @@ public final class SweepRunner: SweepWorkspace {
     }
 
     func ingestProgress(_ trial: Trial) {
-        _ = try? store.ingestMetrics(trialID: trial.id, from: trialDirectory(trial).appendingPathComponent("metrics.jsonl"))
+        _ = try? store.ingestMetrics(trialID: trial.id,
+                                     from: trialDirectory(trial).appendingPathComponent("metrics.jsonl"))
     }
 
     /// Ingests an ended attempt's run folder (metrics and final state) into the store.
@@ -224,7 +236,8 @@ public final class SweepRunner: SweepWorkspace {
                 (id: $0.id, label: $0.label, state: $0.state, error: $0.error ?? "")
             }
             return SweepSummary(counts: try store.counts(sweep: spec.name), failures: failures,
-                                wallSeconds: Date().timeIntervalSince(start), stopped: stopped, baseTrained: baseTrained)
+                                wallSeconds: Date().timeIntervalSince(start), stopped: stopped,
+                                baseTrained: baseTrained)
         } catch {
             throw .store(error)
         }
@@ -255,7 +268,9 @@ extension ChildRun {
 extension Trainer {
     /// Whether `directory` holds a finished run (its newest checkpoint is at its `max_steps`).
     public static func isFinished(_ directory: URL) -> Bool {
-        guard let last = Checkpoint.list(in: directory).last, let c = try? Checkpoint(directory: last.url) else { return false }
+        guard let last = Checkpoint.list(in: directory).last, let c = try? Checkpoint(directory: last.url) else {
+            return false
+        }
         return c.state.step == c.state.maxSteps
     }
 }

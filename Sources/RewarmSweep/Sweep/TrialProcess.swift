@@ -48,7 +48,8 @@ public enum TrialProcess {
                     appendLog("start at step \(s.startStep) of \(maxSteps) on \(host) pid \(pid)", in: directory)
                     report(Progress(kind: "start", step: s.startStep, maxSteps: maxSteps))
                 case .step(let r) where r.logged:
-                    report(Progress(kind: "step", step: r.step, maxSteps: maxSteps, trainLoss: r.trainLoss, secondsPerStep: r.secondsPerStep))
+                    report(Progress(kind: "step", step: r.step, maxSteps: maxSteps, trainLoss: r.trainLoss,
+                                    secondsPerStep: r.secondsPerStep))
                 case .evaluation(let m):
                     lastWall = m.wallSeconds
                     report(Progress(kind: "eval", step: m.step, maxSteps: maxSteps, trainLoss: m.trainLoss,
@@ -64,7 +65,8 @@ public enum TrialProcess {
             case .stopped(let step):
                 status = TrialStatus(state: .stopped, step: step, wallSeconds: lastWall, host: host)
             case .diverged(let step, let loss, let norm):
-                let why = "loss \(loss), grad_norm \(norm) at step \(step) (NaN, infinite, or a loss above \(Int(Trainer.divergenceLoss)) nats)"
+                let why = "loss \(loss), grad_norm \(norm) at step \(step) "
+                    + "(NaN, infinite, or a loss above \(Int(Trainer.divergenceLoss)) nats)"
                 status = TrialStatus(state: .diverged, error: why, step: step,
                                      divergedStep: step, wallSeconds: lastWall, host: host)
             }
@@ -76,7 +78,8 @@ public enum TrialProcess {
             status = TrialStatus(state: .failed, error: "\(error)", step: 0, host: host)
         }
         try? status.write(in: directory)
-        appendLog("\(status.state.rawValue) at step \(status.step)" + (status.error.map { ": \($0)" } ?? ""), in: directory)
+        appendLog("\(status.state.rawValue) at step \(status.step)" + (status.error.map { ": \($0)" } ?? ""),
+                  in: directory)
         report(Progress(kind: "end", step: status.step, maxSteps: 0))
         return status
     }

@@ -21,7 +21,10 @@ public struct TrialStatus: Codable, Sendable, Equatable {
         case wallSeconds = "wall_s"
     }
 
-    public init(state: State, error: String? = nil, step: Int, divergedStep: Int? = nil, wallSeconds: Double? = nil, host: String? = nil) {
+    public init(
+        state: State, error: String? = nil, step: Int, divergedStep: Int? = nil, wallSeconds: Double? = nil,
+        host: String? = nil
+    ) {
         self.state = state
         self.error = error
         self.step = step
