@@ -104,6 +104,8 @@ public struct GGUFFile: Sendable {
             throw .unsupportedTensorType(
                 path: path, tensor: name, type: info.type.description, wanted: "as raw 4-bit blocks (Q4_0, Q4_1)")
         }
+        // An empty tensor may lie where the file has no bytes: a data section that starts at its end.
+        guard info.byteCount > 0 else { return GGUFQuantizedBlocks(path: path, info: info, bytes: Data()) }
         let start = bytes.startIndex + dataOffset + info.offset
         return GGUFQuantizedBlocks(path: path, info: info, bytes: bytes[start..<start + info.byteCount])
     }

@@ -160,14 +160,20 @@ struct GGUFHeader {
             }
             dimensions.append(dimension)
         }
-        var elements = 1
-        for dimension in dimensions {
-            let (product, overflow) = elements.multipliedReportingOverflow(by: dimension)
+        // The row count (the product of ne[1...]) must fit too, even when ne[0] = 0 makes the
+        // element count 0: `GGUFTensorInfo.rowCount` computes it.
+        var rows = 1
+        for dimension in dimensions.dropFirst() {
+            let (product, overflow) = rows.multipliedReportingOverflow(by: dimension)
             guard !overflow else {
                 throw .invalidShape(
                     path: path, tensor: name, detail: "the element count of ne = \(dimensions) overflows 64 bits")
             }
-            elements = product
+            rows = product
+        }
+        let (elements, overflow) = rows.multipliedReportingOverflow(by: dimensions.first ?? 1)
+        guard !overflow else {
+            throw .invalidShape(path: path, tensor: name, detail: "the element count of ne = \(dimensions) overflows 64 bits")
         }
         let rawType = try reader.integer(UInt32.self, "the type of tensor '\(name)'")
         guard let type = GGMLType(rawValue: rawType) else {
@@ -180,8 +186,8 @@ struct GGUFHeader {
                 detail: "ne[0] = \(rowLength) is not a multiple of \(type)'s block size \(type.blockSize)")
         }
         // elements / blockSize * blockBytes <= elements * blockBytes; the division is exact.
-        let (byteCount, overflow) = (elements / type.blockSize).multipliedReportingOverflow(by: type.blockBytes)
-        guard !overflow else {
+        let (byteCount, byteOverflow) = (elements / type.blockSize).multipliedReportingOverflow(by: type.blockBytes)
+        guard !byteOverflow else {
             throw .invalidShape(path: path, tensor: name, detail: "the byte count of ne = \(dimensions) in \(type) overflows 64 bits")
         }
         let rawOffset = try reader.integer(UInt64.self, "the data offset of tensor '\(name)'")
@@ -194,11 +200,13 @@ struct GGUFHeader {
             byteCount: byteCount)
     }
 
-    /// Each tensor's data lies inside the file, at an aligned offset, and no two overlap.
+    /// Each tensor's data lies inside the file (an empty tensor's offset too), at an aligned
+    /// offset, and no two overlap.
     private static func checkPlacement(
         _ tensors: [GGUFTensorInfo], dataOffset: Int, alignment: Int, fileSize: Int, path: String
     ) throws(GGUFError) {
-        let dataSize = fileSize - dataOffset  // may be negative: no data section at all
+        // Negative when the header's padding runs past the end: a file without tensor data.
+        let dataSize = max(fileSize - dataOffset, 0)
         for tensor in tensors {
             guard tensor.offset % alignment == 0 else {
                 throw .invalidTensorOffset(
@@ -206,7 +214,7 @@ struct GGUFHeader {
                     detail: "\(tensor.offset) is not a multiple of the alignment \(alignment)")
             }
             let (end, overflow) = tensor.offset.addingReportingOverflow(tensor.byteCount)
-            guard !overflow, end <= dataSize || tensor.byteCount == 0 else {
+            guard !overflow, end <= dataSize else {
                 let endText = overflow ? "beyond 2^63" : String(dataOffset + end)
                 throw .tensorDataPastEnd(
                     path: path, tensor: tensor.name,

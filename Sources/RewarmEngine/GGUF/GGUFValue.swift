@@ -51,7 +51,7 @@ public enum GGUFValueType: UInt32, Sendable, CaseIterable, CustomStringConvertib
 }
 
 /// One metadata value as stored in the file, with its exact type.
-public indirect enum GGUFValue: Sendable, Equatable {
+public enum GGUFValue: Sendable, Equatable {
     case uint8(UInt8), int8(Int8), uint16(UInt16), int16(Int16)
     case uint32(UInt32), int32(Int32), uint64(UInt64), int64(Int64)
     case float32(Float), float64(Double), bool(Bool)
