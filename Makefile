@@ -2,7 +2,11 @@
 SWIFT ?= swift
 REWARM := .build/release/rewarm
 
-.PHONY: deps build run reproduce test bench clean
+.PHONY: deps build run reproduce test bench clean model
+
+# SmolLM2-135M-Instruct (GGUF) into models/, for the real-model tests (idempotent).
+model:
+	@scripts/fetch-model
 
 deps:
 	@scripts/install-deps
@@ -21,6 +25,7 @@ reproduce: build
 
 # REWARM_SLOW_TESTS=1 adds the slow end-to-end checks (CI sets it).
 test: deps
+	@scripts/fetch-model || echo "make test: SmolLM2 is not in models/, so the tests that read it skip"
 	$(SWIFT) test
 
 bench: build

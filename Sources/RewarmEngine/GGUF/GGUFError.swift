@@ -91,6 +91,7 @@ public enum GGUFError: Error, CustomStringConvertible, Equatable, Sendable {
         if !bytes.isEmpty, bytes.allSatisfy({ (0x20..<0x7F).contains($0) }) {
             return "\"\(String(decoding: bytes, as: UTF8.self))\""
         }
-        return bytes.isEmpty ? "nothing" : bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
+        guard !bytes.isEmpty else { return "nothing" }
+        return bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
     }
 }

@@ -56,7 +56,9 @@ extension GGUFFile {
         var numbers: [Int] = []
         numbers.reserveCapacity(elements.count)
         for element in elements {
-            guard let number = element.intValue else { throw mismatch(key, "an ARRAY of integers that fit in Int", value) }
+            guard let number = element.intValue else {
+                throw mismatch(key, "an ARRAY of integers that fit in Int", value)
+            }
             numbers.append(number)
         }
         return numbers

@@ -150,7 +150,8 @@ struct GGUFHeader {
         }
         let dimensionCount = try reader.integer(UInt32.self, "the dimension count of tensor '\(name)'")
         guard dimensionCount <= UInt32(maxDimensions) else {
-            throw .invalidShape(path: path, tensor: name, detail: "\(dimensionCount) dimensions, more than \(maxDimensions)")
+            throw .invalidShape(path: path, tensor: name,
+                                detail: "\(dimensionCount) dimensions, more than \(maxDimensions)")
         }
         var dimensions: [Int] = []
         for axis in 0..<Int(dimensionCount) {
@@ -173,7 +174,8 @@ struct GGUFHeader {
         }
         let (elements, overflow) = rows.multipliedReportingOverflow(by: dimensions.first ?? 1)
         guard !overflow else {
-            throw .invalidShape(path: path, tensor: name, detail: "the element count of ne = \(dimensions) overflows 64 bits")
+            throw .invalidShape(path: path, tensor: name,
+                                detail: "the element count of ne = \(dimensions) overflows 64 bits")
         }
         let rawType = try reader.integer(UInt32.self, "the type of tensor '\(name)'")
         guard let type = GGMLType(rawValue: rawType) else {
@@ -188,7 +190,8 @@ struct GGUFHeader {
         // elements / blockSize * blockBytes <= elements * blockBytes; the division is exact.
         let (byteCount, byteOverflow) = (elements / type.blockSize).multipliedReportingOverflow(by: type.blockBytes)
         guard !byteOverflow else {
-            throw .invalidShape(path: path, tensor: name, detail: "the byte count of ne = \(dimensions) in \(type) overflows 64 bits")
+            throw .invalidShape(path: path, tensor: name,
+                                detail: "the byte count of ne = \(dimensions) in \(type) overflows 64 bits")
         }
         let rawOffset = try reader.integer(UInt64.self, "the data offset of tensor '\(name)'")
         guard let offset = Int(exactly: rawOffset) else {

@@ -49,7 +49,8 @@ public struct GGUFQuantizedBlocks: Sendable {
         }
         guard destination.count == rowLength else {
             throw .invalidDestination(
-                path: path, tensor: info.name, detail: "a row has \(rowLength) elements, destination holds \(destination.count)")
+                path: path, tensor: info.name,
+                detail: "a row has \(rowLength) elements, destination holds \(destination.count)")
         }
         guard let base = destination.baseAddress else { return }
         bytes.withUnsafeBytes { raw in
