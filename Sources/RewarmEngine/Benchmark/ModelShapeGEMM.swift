@@ -9,7 +9,8 @@ import Foundation
 /// (`BatchPasses`); so the shapes are those of a pass, N = S*T, made once per pass and measured
 /// on W concurrent single-threaded workers. Per linear layer (IC, OC)
 /// (q, k, v, o, gate, up, down, lm_head): forward out = x W^T (N, OC, IC); backward dx = dout W
-/// (N, IC, OC) and, when the weight trains, dW = dout^T x (OC, IC, N). LoRA adds its rank-r
+/// (N, IC, OC) and, when the weight trains, dW = dout^T x (OC, IC, N); lm_head's products are
+/// made per chunk of the head (`LanguageModelHead`), N = the chunk's positions. LoRA adds its rank-r
 /// products (`loraForward`/`loraBackward`). Attention's products are not sgemm calls (the
 /// engine's own `TileProduct`, about 8% of a step's FLOPs on the small and base presets) and
 /// are not measured. The weight gradients are measured as sgemm calls even where the step runs
@@ -49,7 +50,8 @@ public struct ModelShapeGEMM: Sendable {
     /// B), each worker's run in passes of about `positionsPerPass` positions (nil: one pass). A
     /// batch that does not divide evenly is measured with the smaller shard and pass.
     public init(
-        model c: ModelConfig, B: Int, T: Int, fineTuning: FineTuning, workers: Int = 1, positionsPerPass: Int? = nil
+        model c: ModelConfig, B: Int, T: Int, fineTuning: FineTuning, workers: Int = 1, positionsPerPass: Int? = nil,
+        headChunkRows: Int? = nil
     ) {
         self.workers = max(1, min(workers, B))
         let passes = BatchPasses.split(0..<(B / self.workers), T: T, positions: positionsPerPass)
@@ -59,7 +61,7 @@ public struct ModelShapeGEMM: Sendable {
         passCount = passes.count
         let N = (passes.map(\.count).min() ?? 0) * T, C = c.hiddenSize, L = c.numHiddenLayers
         let baseTrains: Bool = if case .full = fineTuning { true } else { false }
-        func linear(_ IC: Int, _ OC: Int, times: Int, weightTrains: Bool) {
+        func linear(_ IC: Int, _ OC: Int, times: Int, weightTrains: Bool, N: Int = N) {
             add(Shape(transA: false, transB: true, M: N, N: OC, K: IC, lda: IC, ldb: IC, ldc: OC), times)
             add(Shape(transA: false, transB: false, M: N, N: IC, K: OC, lda: OC, ldb: IC, ldc: IC), times)
             if weightTrains {
@@ -71,8 +73,9 @@ public struct ModelShapeGEMM: Sendable {
             let (IC, OC) = WeightNames.linearShape(m, c)
             linear(IC, OC, times: L, weightTrains: baseTrains)
         }
-        // lm_head: its input gradient is needed whenever anything below trains
-        linear(C, c.vocabSize, times: 1, weightTrains: baseTrains)
+        // lm_head, chunk by chunk: its input gradient is needed whenever anything below trains
+        let chunk = min(N, headChunkRows ?? LlamaModel.headRows(vocabularySize: c.vocabSize))
+        linear(C, c.vocabSize, times: chunk == 0 ? 0 : (N + chunk - 1) / chunk, weightTrains: baseTrains, N: chunk)
         if let lora = fineTuning.lora {
             let r = lora.rank
             for m in lora.targets {

@@ -18,6 +18,8 @@ public struct TrainingBenchmark: Sendable {
     public var maxSeconds = 90.0
     /// Positions per forward/backward pass (`BatchPasses`); nil: each worker's sequences in one pass.
     public var positionsPerPass: Int? = BatchPasses.defaultPositions
+    /// Positions per chunk of the output head (`LanguageModelHead`); nil: chosen from V.
+    public var headChunkRows: Int?
 
     public init(mode: Mode, model: ModelConfig, batchSize: Int, contextLength: Int, threads: Int) {
         self.mode = mode
@@ -60,6 +62,8 @@ public struct TrainingBenchmark: Sendable {
         public var weightGradientKernels: String
         /// Positions of the largest forward/backward pass of a worker (`BatchPasses`).
         public var positionsPerPass: Int
+        /// Positions per chunk of the output head in that pass (`LanguageModelHead`).
+        public var headChunkRows: Int
     }
 
     /// Measure the sgemm rate on the model's shapes after the timed steps (for `mfu`).
@@ -67,10 +71,12 @@ public struct TrainingBenchmark: Sendable {
 
     /// Linear-layer weights (everything but the embedding table and norms), PaLM-style FLOPs:
     /// full 6 N_mm + 12 L T C; LoRA 4 N_base_mm + 6 N_lora + 12 L T C.
+    /// (k_proj and v_proj are C x NKV*hs; the head is counted tied or not, its product is made.)
     public static func flopsPerToken(
         model c: ModelConfig, T: Int, mode: Mode, loraParameters: Int
     ) -> (Double, String) {
-        let perLayer = 4 * c.hiddenSize * c.hiddenSize + 3 * c.hiddenSize * c.intermediateSize
+        let perLayer = 2 * c.hiddenSize * c.hiddenSize + 2 * c.hiddenSize * c.keyValueDim
+            + 3 * c.hiddenSize * c.intermediateSize
         let nmm = Double(c.numHiddenLayers * perLayer + c.vocabSize * c.hiddenSize)
         let attn = Double(12 * c.numHiddenLayers * T * c.hiddenSize)
         switch mode {
@@ -92,12 +98,14 @@ public struct TrainingBenchmark: Sendable {
         modelConfig.maxPositionEmbeddings = max(model.maxPositionEmbeddings, contextLength)
         let m = LlamaModel(config: modelConfig, fineTuning: fineTuning)
         m.positionsPerPass = positionsPerPass
+        m.headChunkRows = headChunkRows
         m.initializeWeights(seed: 0)
         m.initializeAdapters(seed: 0)
         let optimizer = OptimizerState(for: m)
         let B = batchSize, T = contextLength
         var rng = SeededGenerator(seed: 1)
-        let pool: [[Int32]] = (0..<4).map { _ in (0..<(B * (T + 1))).map { _ in Int32(rng.next() % 256) } }
+        let V = UInt64(modelConfig.vocabSize)
+        let pool: [[Int32]] = (0..<4).map { _ in (0..<(B * (T + 1))).map { _ in Int32(rng.next() % V) } }
         var losses: [Double] = []
         var times: [Double] = []
         func step(_ i: Int) {
@@ -137,7 +145,7 @@ public struct TrainingBenchmark: Sendable {
         let peak = PeakMemory.megabytes()
         let products = ModelShapeGEMM(
             model: modelConfig, B: B, T: T, fineTuning: fineTuning, workers: BLAS.threads,
-            positionsPerPass: positionsPerPass)
+            positionsPerPass: positionsPerPass, headChunkRows: headChunkRows)
         let shapes = measureModelShapes ? products.measure() : nil
         return Result(
             parameters: m.parameterCount, trainableParameters: m.trainableParameterCount, secondsPerStep: median,
@@ -146,6 +154,8 @@ public struct TrainingBenchmark: Sendable {
             sgemmGFLOPSModelShapes: shapes?.gflops, sgemmShapes: shapes?.perShape ?? [], memory: memory,
             peakRSSMegabytes: peak, baselineRSSMegabytes: baseline,
             baseWeightBytes: 4 * m.weights.count + (m.quantizedBase?.byteCount ?? 0),
-            weightGradientKernels: products.weightGradientKernels, positionsPerPass: products.sequencesPerPass * T)
+            weightGradientKernels: products.weightGradientKernels, positionsPerPass: products.sequencesPerPass * T,
+            headChunkRows: min(products.sequencesPerPass * T,
+                               headChunkRows ?? LlamaModel.headRows(vocabularySize: modelConfig.vocabSize)))
     }
 }

@@ -23,10 +23,9 @@ extension LlamaModel {
     ) -> Double {
         let (loss, workers) = meanOverShards(B: B, T: T, zeroingReplicaGradients: true) { m, _, rows, n0 in
             let mean = m.forward(
-                inputs: inputs + n0, targets: targets + n0, B: rows.count, T: T, dropoutKey: dropoutKey, firstRow: n0)!
-            m.backward(
                 inputs: inputs + n0, targets: targets + n0, B: rows.count, T: T, lossScale: lossScale,
-                dropoutKey: dropoutKey, firstRow: n0)
+                dropoutKey: dropoutKey, firstRow: n0)!
+            m.backward(inputs: inputs + n0, B: rows.count, T: T, dropoutKey: dropoutKey, firstRow: n0)
             return mean
         }
         if workers.count > 1 { addGradients(of: Array(workers.dropFirst())) }
@@ -76,10 +75,11 @@ extension LlamaModel {
     }
 
     /// The models that run `shards` shards, one each: this one first, then replicas, made the
-    /// first time they are needed.
+    /// first time they are needed (with this model's head chunk size).
     private func workerModels(_ shards: Int) -> [LlamaModel] {
         let count = shards - 1
         while replicas.count < count { replicas.append(LlamaModel(replicaOf: self)) }
+        for r in replicas.prefix(count) where r.headChunkRows != headChunkRows { r.headChunkRows = headChunkRows }
         return [self] + replicas.prefix(count)
     }
 

@@ -1,14 +1,17 @@
 // LLaMA-style decoder (Touvron et al. 2023), forward and backward by hand, llm.c style.
 //
 // Shape legend: B = batch, T = time (sequence), C = channels (hidden_size), NH = heads,
-// hs = C / NH, F = intermediate_size, V = vocabulary (256 bytes), L = layers, N = B * T,
-// r = LoRA rank. Every buffer is row-major; comments give shapes.
+// hs = C / NH, NKV = key/value heads (NKV*hs = KV), F = intermediate_size, V = vocabulary,
+// L = layers, N = B * T, r = LoRA rank. Every buffer is row-major; comments give shapes.
 //
-// One layer:  ln1 = RMSNorm(x); q, k, v = ln1 Wq^T, ln1 Wk^T, ln1 Wv^T (+ LoRA);
-//             q, k = rotary(q, k); y = attention(q, k, v); r = x + y Wo^T;
+// One layer:  ln1 = RMSNorm(x); q (N, C), k (N, KV), v (N, KV) = ln1 Wq^T, ln1 Wk^T, ln1 Wv^T
+//             (+ LoRA); q, k = rotary(q, k); y = attention(q, k, v) (grouped-query: query head h
+//             reads key/value head h / (NH/NKV), HF `repeat_kv`); r = x + y Wo^T;
 //             ln2 = RMSNorm(r); h = silu(ln2 Wg^T) * (ln2 Wu^T); out = r + h Wd^T.
-// Then logits = RMSNorm(x_L) Wlm^T and the mean cross-entropy of the next byte.
-// The backward is the forward read bottom-up.
+// Then logits = RMSNorm(x_L) Wlm^T (Wlm = Wte when the embeddings are tied) and the mean
+// cross-entropy of the next token, chunk by chunk of positions (`LanguageModelHead.swift`): a
+// training forward also turns each chunk's logits into their gradient right away, so the full
+// (N, V) logits never exist. The backward is the rest of the forward read bottom-up.
 
 /// A trainable tensor as the optimizer sees it: parameter and gradient views of `count` floats.
 public struct TrainableTensor {
@@ -93,6 +96,12 @@ public final class LlamaModel: @unchecked Sendable {
     /// its sequences in passes of about this many positions; nil runs them in one pass.
     public var positionsPerPass: Int? = BatchPasses.defaultPositions
 
+    /// Positions per chunk of the output head and cross-entropy (`LanguageModelHead`); nil: as
+    /// many as keep a chunk's logits near 16 MiB (`LlamaModel.headRows(vocabularySize:)`).
+    public var headChunkRows: Int? {
+        didSet { precondition((headChunkRows ?? 1) > 0, "headChunkRows must be positive") }
+    }
+
     // MARK: Parameters
 
     /// Every trainable tensor, base ones first, in slab order (the optimizer's and the gradient
@@ -112,27 +121,35 @@ public final class LlamaModel: @unchecked Sendable {
 
     public func zeroGradients() { gradients.zero() }
 
-    private func gradient(_ name: String) -> UnsafeMutablePointer<Float>? {
+    func gradient(_ name: String) -> UnsafeMutablePointer<Float>? {
         gradients.contains(name) ? gradients.pointer(name) : nil
     }
 
     // MARK: Forward
 
     /// Runs the model on `inputs` (B, T) and, with `targets` (B, T), returns the mean
-    /// cross-entropy in nats over the B*T positions (nil without targets). Activations are kept
-    /// for `backward`. `dropoutKey` seeds LoRA dropout (nil: evaluation, no dropout);
-    /// `firstRow` is the index of this batch's first position (row of B*T) in a larger batch it
-    /// is a shard of (the dropout masks are drawn by position in that whole batch).
+    /// cross-entropy in nats over the B*T positions (nil without targets; `logits` then gives the
+    /// logits). Activations are kept for `backward`. With `targets` and `lossScale` the forward
+    /// is a training one: the output head's gradients for the loss `lossScale * sum of the B*T
+    /// token losses` are made chunk by chunk as the losses are (the head's weight gradient is
+    /// accumulated into `gradients`, d(lnf) is kept for `backward`). `dropoutKey` seeds LoRA
+    /// dropout (nil: evaluation, no dropout); `firstRow` is the index of this batch's first
+    /// position (row of B*T) in a larger batch it is a shard of (the dropout masks are drawn by
+    /// position in that whole batch). Token ids must be in 0 ..< V.
     @discardableResult
     public func forward(
-        inputs: UnsafePointer<Int32>, targets: UnsafePointer<Int32>?, B: Int, T: Int, dropoutKey: UInt64? = nil,
-        firstRow: Int = 0
+        inputs: UnsafePointer<Int32>, targets: UnsafePointer<Int32>?, B: Int, T: Int, lossScale: Float? = nil,
+        dropoutKey: UInt64? = nil, firstRow: Int = 0
     ) -> Double? {
         precondition(T <= config.maxPositionEmbeddings, "sequence length \(T) exceeds the rotary tables")
         let a = activations(B: B, T: T, workers: Parallel.threads)
         let c = config
-        let N = B * T, C = c.hiddenSize, F = c.intermediateSize, V = c.vocabSize, NH = c.numAttentionHeads
+        let N = B * T, C = c.hiddenSize, F = c.intermediateSize, NH = c.numAttentionHeads
+        let NKV = c.numKeyValueHeads
         let eps = Float(c.rmsNormEps)
+        checkTokens(inputs, count: N)
+        if let targets { checkTokens(targets, count: N) }
+        a.holdsHeadGradient = false
         embeddingForward(a.residual[0], inputs, weights.pointer(WeightNames.embedding), N: N, C: C)
         rotary.cos.withUnsafeBufferPointer { cosBuf in
             rotary.sin.withUnsafeBufferPointer { sinBuf in
@@ -150,8 +167,8 @@ public final class LlamaModel: @unchecked Sendable {
                     rotaryForward(la.q, la.q, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!,
                                   B: B, T: T, NH: NH, hs: c.headDim)
                     rotaryForward(la.k, la.k, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!,
-                                  B: B, T: T, NH: NH, hs: c.headDim)
-                    attentionForward(la.atty, la.att, la.q, la.k, la.v, B: B, T: T, C: C, NH: NH)
+                                  B: B, T: T, NH: NKV, hs: c.headDim)
+                    attentionForward(la.atty, la.att, la.q, la.k, la.v, B: B, T: T, C: C, NH: NH, NKV: NKV)
                     linearForward("o_proj", layer: l, la.resAtt, la.atty, N: N, acts: la,
                                   dropoutKey: dropoutKey, firstRow: firstRow)
                     residualForward(la.resAtt, la.resAtt, x, count: N * C)
@@ -171,37 +188,30 @@ public final class LlamaModel: @unchecked Sendable {
         }
         rmsnormForward(a.lnf, a.lnfRstd, a.residual[c.numHiddenLayers], weights.pointer(WeightNames.finalNorm),
                        N: N, C: C, eps: eps)
-        matmulForward(a.logits, a.lnf, weights.pointer(WeightNames.lmHead), N: N, IC: C, OC: V)
         guard let targets else { return nil }
-        let sum = crossEntropyForward(a.losses, a.logits, a.logits, targets, N: N, V: V)
+        let sum = headForward(a, targets: targets, N: N, lossScale: lossScale)
+        a.holdsHeadGradient = lossScale != nil
         return sum / Double(N)
-    }
-
-    /// The logits of the last forward pass, (B, T, V); only valid after a `forward` without
-    /// targets (after `forwardBackward` or `meanLoss` the activations hold the last pass only).
-    public func logits(B: Int, T: Int) -> [Float] {
-        let a = activations(B: B, T: T)
-        return Array(UnsafeBufferPointer(start: a.logits, count: B * T * config.vocabSize))
     }
 
     // MARK: Backward
 
-    /// Accumulates into `gradients` the gradient of `lossScale * sum of the B*T token losses`
-    /// of the last `forward` (pass 1/(B*T) for the mean, divided again by the accumulation steps).
-    /// `dropoutKey` and `firstRow` as given to that `forward`.
+    /// Accumulates into `gradients` the rest of the gradient of the loss of the last `forward`,
+    /// which must have been a training one (given targets and `lossScale`, pass 1/(B*T) for the
+    /// mean, divided again by the accumulation steps): the head's part was made by that forward.
+    /// `inputs`, `dropoutKey` and `firstRow` as given to that `forward`.
     public func backward(
-        inputs: UnsafePointer<Int32>, targets: UnsafePointer<Int32>, B: Int, T: Int, lossScale: Float,
-        dropoutKey: UInt64? = nil, firstRow: Int = 0
+        inputs: UnsafePointer<Int32>, B: Int, T: Int, dropoutKey: UInt64? = nil, firstRow: Int = 0
     ) {
         let a = activations(B: B, T: T)
+        precondition(a.holdsHeadGradient, "backward needs a forward with targets and lossScale just before")
+        a.holdsHeadGradient = false
         let c = config
-        let N = B * T, C = c.hiddenSize, F = c.intermediateSize, V = c.vocabSize, NH = c.numAttentionHeads
+        let N = B * T, C = c.hiddenSize, F = c.intermediateSize, NH = c.numAttentionHeads
+        let NKV = c.numKeyValueHeads
         let L = c.numHiddenLayers
         // Scratch gradients are written (`overwrite`) by the first op that produces them and
-        // added to by the rest, so no buffer is zeroed first.
-        crossEntropyBackward(a.logits, a.logits, targets, scale: lossScale, N: N, V: V, overwrite: true)
-        matmulBackward(a.dln, gradient(WeightNames.lmHead), a.logits, a.lnf, weights.pointer(WeightNames.lmHead),
-                       N: N, IC: C, OC: V, overwrite: true)
+        // added to by the rest, so no buffer is zeroed first. a.dln holds d(lnf) from the head.
         rmsnormBackward(a.dres, gradient(WeightNames.finalNorm), a.dln, a.residual[L],
                         weights.pointer(WeightNames.finalNorm), a.lnfRstd, N: N, C: C, overwrite: true)
         rotary.cos.withUnsafeBufferPointer { cosBuf in
@@ -223,11 +233,12 @@ public final class LlamaModel: @unchecked Sendable {
                     linearBackward("o_proj", layer: l, a.datty, a.dres, la.atty, N: N, acts: a, layerActs: la,
                                    dropoutKey: dropoutKey, firstRow: firstRow)
                     attentionBackward(a.dq, a.dk, a.dv, scratch: a.dP, scratchMatrices: a.workers, a.datty,
-                                      la.att, la.q, la.k, la.v, B: B, T: T, C: C, NH: NH, overwrite: true)
+                                      la.att, la.q, la.k, la.v, B: B, T: T, C: C, NH: NH, NKV: NKV,
+                                      overwrite: true)
                     rotaryBackward(a.dqPre, a.dq, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!,
                                    B: B, T: T, NH: NH, hs: c.headDim, overwrite: true)
                     rotaryBackward(a.dkPre, a.dk, cos: cosBuf.baseAddress!, sin: sinBuf.baseAddress!,
-                                   B: B, T: T, NH: NH, hs: c.headDim, overwrite: true)
+                                   B: B, T: T, NH: NKV, hs: c.headDim, overwrite: true)
                     linearBackward("q_proj", layer: l, a.dln, a.dqPre, la.ln1, N: N, acts: a, layerActs: la,
                                    dropoutKey: dropoutKey, firstRow: firstRow)
                     linearBackward("k_proj", layer: l, a.dln, a.dkPre, la.ln1, N: N, acts: a, layerActs: la,
@@ -299,11 +310,15 @@ public final class LlamaModel: @unchecked Sendable {
         quantizedBase?.dequantized(name) ?? weights.pointer(name)
     }
 
-    /// The activation slab for B x T, allocated again only when B grows, T changes or a forward
-    /// needs attention scratch for more workers than it has (a smaller B uses the first rows).
-    private func activations(B: Int, T: Int, workers: Int = 1) -> Activations {
-        if let a = activations, a.B >= B, a.T == T, a.workers >= workers { return a }
-        let a = Activations(config: config, B: B, T: T, lora: fineTuning.lora, workers: workers)
+    /// The activation slab for B x T, allocated again only when B grows, T changes, the head's
+    /// chunk size changes or a forward needs attention scratch for more workers than it has (a
+    /// smaller B uses the first rows).
+    func activations(B: Int, T: Int, workers: Int = 1) -> Activations {
+        let rows = headChunkRows ?? LlamaModel.headRows(vocabularySize: config.vocabSize)
+        if let a = activations, a.B >= B, a.T == T, a.workers >= workers, a.headRows == min(rows, a.B * a.T) {
+            return a
+        }
+        let a = Activations(config: config, B: B, T: T, lora: fineTuning.lora, workers: workers, headRows: rows)
         activations = a
         return a
     }

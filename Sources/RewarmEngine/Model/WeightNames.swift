@@ -2,7 +2,11 @@
 public enum WeightNames {
     public static let embedding = "model.embed_tokens.weight"
     public static let finalNorm = "model.norm.weight"
+    /// The output head (V, C) of an untied model; a tied one has none (HF `tie_word_embeddings`).
     public static let lmHead = "lm_head.weight"
+
+    /// The tensor the output head reads (V, C): `lm_head.weight`, or the embedding table when tied.
+    public static func head(_ c: ModelConfig) -> String { c.tieWordEmbeddings ? embedding : lmHead }
 
     /// The seven linear modules of a decoder layer, by their PEFT `target_modules` names.
     public static let linearModules = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
@@ -18,16 +22,18 @@ public enum WeightNames {
     public static func inputNorm(layer l: Int) -> String { "\(layerPrefix(l))input_layernorm.weight" }
     public static func postAttentionNorm(layer l: Int) -> String { "\(layerPrefix(l))post_attention_layernorm.weight" }
 
-    /// (in, out) features of a linear module: weights are stored (out, in).
+    /// (in, out) features of a linear module: weights are stored (out, in). k_proj and v_proj
+    /// are (NKV*hs, C) (grouped-query attention, HF `LlamaAttention`), q_proj and o_proj (C, C).
     public static func linearShape(_ module: String, _ c: ModelConfig) -> (inFeatures: Int, outFeatures: Int) {
         switch module {
         case "gate_proj", "up_proj": (c.hiddenSize, c.intermediateSize)
         case "down_proj": (c.intermediateSize, c.hiddenSize)
+        case "k_proj", "v_proj": (c.hiddenSize, c.keyValueDim)
         default: (c.hiddenSize, c.hiddenSize)
         }
     }
 
-    /// Every base tensor with its shape, HF order.
+    /// Every base tensor with its shape, HF order; no `lm_head.weight` when the embeddings are tied.
     public static func baseTensors(_ c: ModelConfig) -> [(name: String, shape: [Int])] {
         var t: [(String, [Int])] = [(embedding, [c.vocabSize, c.hiddenSize])]
         for l in 0..<c.numHiddenLayers {
@@ -39,7 +45,7 @@ public enum WeightNames {
             t.append((postAttentionNorm(layer: l), [c.hiddenSize]))
         }
         t.append((finalNorm, [c.hiddenSize]))
-        t.append((lmHead, [c.vocabSize, c.hiddenSize]))
+        if !c.tieWordEmbeddings { t.append((lmHead, [c.vocabSize, c.hiddenSize])) }
         return t
     }
 

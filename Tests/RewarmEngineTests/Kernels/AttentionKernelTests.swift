@@ -1,17 +1,20 @@
 import Testing
 @testable import RewarmEngine
 
-/// Seeded q, k, v and G (B, T, C), NH heads of hs = C / NH channels.
-private struct AttentionCase {
-    let B: Int, T: Int, C: Int, NH: Int
+/// Seeded q and G (B, T, C), k and v (B, T, KV): NH heads of hs = C / NH channels, NKV
+/// key/value heads (KV = NKV * hs; NKV = NH unless given).
+struct AttentionCase {
+    let B: Int, T: Int, C: Int, NH: Int, NKV: Int
     var q: [Float], k: [Float], v: [Float], dout: [Float]
+    var KV: Int { NKV * (C / NH) }
 
-    init(seed: UInt64, B: Int = 2, T: Int = 5, C: Int = 8, NH: Int = 2) {
-        (self.B, self.T, self.C, self.NH) = (B, T, C, NH)
+    init(seed: UInt64, B: Int = 2, T: Int = 5, C: Int = 8, NH: Int = 2, NKV: Int? = nil) {
+        (self.B, self.T, self.C, self.NH, self.NKV) = (B, T, C, NH, NKV ?? NH)
+        let KV = (NKV ?? NH) * (C / NH)
         var rng = SplitMix64(seed: seed)
         q = rng.floats(B * T * C, -1.5, 1.5)
-        k = rng.floats(B * T * C, -1.5, 1.5)
-        v = rng.floats(B * T * C)
+        k = rng.floats(B * T * KV, -1.5, 1.5)
+        v = rng.floats(B * T * KV)
         dout = rng.floats(B * T * C)
     }
 
@@ -20,7 +23,8 @@ private struct AttentionCase {
         // NaN where the forward need not write (past each tile's width): a read of one spreads
         let att = TestBuffer(repeating: Float.nan, count: B * NH * T * T)
         let qb = TestBuffer(q), kb = TestBuffer(k), vb = TestBuffer(v)
-        attentionForward(out.pointer, att.pointer, qb.pointer, kb.pointer, vb.pointer, B: B, T: T, C: C, NH: NH)
+        attentionForward(out.pointer, att.pointer, qb.pointer, kb.pointer, vb.pointer, B: B, T: T, C: C, NH: NH,
+                         NKV: NKV)
         return (out.array, att.array)
     }
 
@@ -29,21 +33,22 @@ private struct AttentionCase {
     func backward(
         initial: (dq: [Float], dk: [Float], dv: [Float])? = nil, dout upstream: [Float]? = nil, calls: Int = 1
     ) -> (dq: [Float], dk: [Float], dv: [Float]) {
-        let zero = [Float](repeating: 0, count: B * T * C)
-        let dq = TestBuffer(initial?.dq ?? zero), dk = TestBuffer(initial?.dk ?? zero), dv = TestBuffer(initial?.dv ?? zero)
+        let zero = [Float](repeating: 0, count: B * T * C), zeroKV = [Float](repeating: 0, count: B * T * KV)
+        let dq = TestBuffer(initial?.dq ?? zero), dk = TestBuffer(initial?.dk ?? zeroKV)
+        let dv = TestBuffer(initial?.dv ?? zeroKV)
         let scratch = TestBuffer(repeating: Float.nan, count: T * T)
         let g = TestBuffer(upstream ?? dout), att = TestBuffer(forward().att)
         let qb = TestBuffer(q), kb = TestBuffer(k), vb = TestBuffer(v)
         for _ in 0..<calls {
             attentionBackward(
                 dq.pointer, dk.pointer, dv.pointer, scratch: scratch.pointer, g.pointer, att.pointer,
-                qb.pointer, kb.pointer, vb.pointer, B: B, T: T, C: C, NH: NH)
+                qb.pointer, kb.pointer, vb.pointer, B: B, T: T, C: C, NH: NH, NKV: NKV)
         }
         return (dq.array, dk.array, dv.array)
     }
 
     func reference(q: [Double], k: [Double], v: [Double]) -> [Double] {
-        refAttention(q: q, k: k, v: v, B: B, T: T, C: C, NH: NH)
+        refAttention(q: q, k: k, v: v, B: B, T: T, C: C, NH: NH, NKV: NKV)
     }
 
     /// The keys query t's tile scores against: the entries of its row of `att` the forward writes.
@@ -59,9 +64,11 @@ private struct AttentionCase {
         }
     }
 
-    /// Flat indices of positions `range` of batch row b, all channels.
-    func indices(b: Int, positions range: Range<Int>) -> [Int] {
-        range.flatMap { t in ((b * T + t) * C)..<((b * T + t + 1) * C) }
+    /// Flat indices of positions `range` of batch row b, all channels of a (B, T, width) tensor
+    /// (width C unless given: KV for k and v).
+    func indices(b: Int, positions range: Range<Int>, width: Int? = nil) -> [Int] {
+        let w = width ?? C
+        return range.flatMap { t in ((b * T + t) * w)..<((b * T + t + 1) * w) }
     }
 }
 
@@ -74,7 +81,8 @@ struct AttentionKernelTests {
         let fast = c.forward()
         let q = widened(c.q), k = widened(c.k), v = widened(c.v)
         expectClose(fast.out, c.reference(q: q, k: k, v: v), "out")
-        expectClose(c.written(fast.att), refAttentionProbabilities(q: q, k: k, B: c.B, T: c.T, C: c.C, NH: c.NH), "att")
+        expectClose(c.written(fast.att), refAttentionProbabilities(q: q, k: k, B: c.B, T: c.T, C: c.C, NH: c.NH,
+                                                                   NKV: c.NKV), "att")
     }
 
     @Test("attention forward equals the reference with three heads of odd size over seven positions")
@@ -101,8 +109,8 @@ struct AttentionKernelTests {
     func backwardAccumulates(shape: AttentionShape) {
         let c = AttentionCase(seed: 64, shape: shape)
         var rng = SplitMix64(seed: 644)
-        let n = c.B * c.T * c.C
-        let R = (dq: rng.floats(n), dk: rng.floats(n), dv: rng.floats(n))
+        let n = c.B * c.T * c.C, nKV = c.B * c.T * c.KV
+        let R = (dq: rng.floats(n), dk: rng.floats(nKV), dv: rng.floats(nKV))
         let once = c.backward()
         let twice = c.backward(initial: R, calls: 2)
         expectClose(twice.dq, plus(R.dq, scaled(widened(once.dq), by: 2)), "dq")
@@ -150,9 +158,10 @@ struct AttentionKernelTests {
         let c = AttentionCase(seed: 67, shape: shape)
         let t0 = 2
         let future = Set((0..<c.B).flatMap { c.indices(b: $0, positions: (t0 + 1)..<c.T) })
+        let futureKV = Set((0..<c.B).flatMap { c.indices(b: $0, positions: (t0 + 1)..<c.T, width: c.KV) })
         let upstream = c.dout.indices.map { future.contains($0) ? 0 : c.dout[$0] }
         let grads = c.backward(dout: upstream)
-        for (name, g) in [("dq", grads.dq), ("dk", grads.dk), ("dv", grads.dv)] {
+        for (name, g, future) in [("dq", grads.dq, future), ("dk", grads.dk, futureKV), ("dv", grads.dv, futureKV)] {
             #expect(future.allSatisfy { g[$0] == 0 }, "\(name) reaches a position after t0")
             #expect(g.indices.contains { !future.contains($0) && g[$0] != 0 }, "\(name) is zero everywhere")
         }
@@ -209,7 +218,8 @@ struct AttentionKernelTests {
 /// Attention sizes that reach every path of the tiled kernels.
 struct AttentionShape: Sendable, CustomTestStringConvertible {
     let B: Int, T: Int, C: Int, NH: Int
-    var testDescription: String { "B \(B) T \(T) C \(C) NH \(NH)" }
+    var NKV: Int? = nil
+    var testDescription: String { "B \(B) T \(T) C \(C) NH \(NH)" + (NKV.map { " NKV \($0)" } ?? "") }
 
     static let all = [
         // one ragged tile of 5 queries; heads of 4 channels (padded copies)
@@ -218,11 +228,15 @@ struct AttentionShape: Sendable, CustomTestStringConvertible {
         AttentionShape(B: 1, T: 20, C: 6, NH: 2),
         // heads of 32 channels: 2 whole 16-column panels, no padding
         AttentionShape(B: 2, T: 8, C: 32, NH: 1),
+        // grouped-query attention: 4 query heads on 2 key/value heads, 2 ragged tiles
+        AttentionShape(B: 2, T: 7, C: 16, NH: 4, NKV: 2),
+        // 6 query heads on 1 key/value head (multi-query), tiles crossing a 16-key panel; heads of 2
+        AttentionShape(B: 1, T: 19, C: 12, NH: 6, NKV: 1),
     ]
 }
 
 extension AttentionCase {
     init(seed: UInt64, shape s: AttentionShape) {
-        self.init(seed: seed, B: s.B, T: s.T, C: s.C, NH: s.NH)
+        self.init(seed: seed, B: s.B, T: s.T, C: s.C, NH: s.NH, NKV: s.NKV)
     }
 }

@@ -56,6 +56,8 @@ struct OverwriteModeTests {
         attentionOverwrite(B: B, T: T, C: IC, NH: NH, rng: &rng)
         // several 6-query tiles, one crossing the 16-key panel, full 6 x 16 tiles (hs = 16)
         attentionOverwrite(B: 1, T: 20, C: 32, NH: 2, rng: &rng)
+        // grouped-query: the later heads of a group add to what the first one wrote
+        attentionOverwrite(B: 2, T: 9, C: 16, NH: 4, NKV: 2, rng: &rng)
 
         let A = TestBuffer(rng.floats(r * IC)), Bm = TestBuffer(rng.floats(OC * r)), t = TestBuffer(rng.floats(N * r))
         expectOverwriteEqualsAccumulateIntoZero(count: N * IC, "lora dx") { d, o in
@@ -68,18 +70,21 @@ struct OverwriteModeTests {
 
     /// dq, dk and dv of attention's backward, one at a time, in overwrite mode; the probabilities
     /// are NaN past each tile's width (never written by the forward) and the scratch starts NaN.
-    func attentionOverwrite(B: Int, T: Int, C: Int, NH: Int, rng: inout SplitMix64) {
-        let n = B * T * C
-        let q = TestBuffer(rng.floats(n)), k = TestBuffer(rng.floats(n)), v = TestBuffer(rng.floats(n)), g = TestBuffer(rng.floats(n))
+    func attentionOverwrite(B: Int, T: Int, C: Int, NH: Int, NKV: Int? = nil, rng: inout SplitMix64) {
+        let NKV = NKV ?? NH
+        let n = B * T * C, nKV = B * T * NKV * (C / NH)
+        let q = TestBuffer(rng.floats(n)), k = TestBuffer(rng.floats(nKV)), v = TestBuffer(rng.floats(nKV))
+        let g = TestBuffer(rng.floats(n))
         let out = TestBuffer(repeating: Float(0), count: n), att = TestBuffer(repeating: Float.nan, count: B * NH * T * T)
-        attentionForward(out.pointer, att.pointer, q.pointer, k.pointer, v.pointer, B: B, T: T, C: C, NH: NH)
+        attentionForward(out.pointer, att.pointer, q.pointer, k.pointer, v.pointer, B: B, T: T, C: C, NH: NH, NKV: NKV)
+        let sizes = [n, nKV, nKV]
         for part in 0..<3 {
-            expectOverwriteEqualsAccumulateIntoZero(count: n, "attention part \(part), T \(T)") { d, o in
-                let others = (0..<3).map { _ in TestBuffer(repeating: Float(0), count: n) }
+            expectOverwriteEqualsAccumulateIntoZero(count: sizes[part], "attention part \(part), T \(T)") { d, o in
+                let others = (0..<3).map { TestBuffer(repeating: Float(0), count: sizes[$0]) }
                 let ptrs = (0..<3).map { $0 == part ? d : others[$0].pointer }
                 let scratch = TestBuffer(repeating: Float.nan, count: T * T)
                 attentionBackward(ptrs[0], ptrs[1], ptrs[2], scratch: scratch.pointer, g.pointer, att.pointer,
-                                  q.pointer, k.pointer, v.pointer, B: B, T: T, C: C, NH: NH, overwrite: o)
+                                  q.pointer, k.pointer, v.pointer, B: B, T: T, C: C, NH: NH, NKV: NKV, overwrite: o)
             }
         }
     }

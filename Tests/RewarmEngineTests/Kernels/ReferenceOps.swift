@@ -5,7 +5,8 @@ import Foundation
 // functions the gradient checks differentiate numerically.
 //
 // Shapes: N rows, IC in / OC out channels, V vocabulary, C channels, B batch, T time,
-// NH heads of hs = C / NH channels, r LoRA rank. All arrays are row-major and flat.
+// NH heads of hs = C / NH channels, NKV key/value heads, r LoRA rank. All arrays are row-major
+// and flat.
 
 /// out (N, OC) = inp (N, IC) @ weight^T, weight (OC, IC) as `nn.Linear`.
 func refMatmul(inp: [Double], weight: [Double], N: Int, IC: Int, OC: Int) -> [Double] {
@@ -76,12 +77,16 @@ func refRotary(inp: [Double], B: Int, T: Int, NH: Int, hs: Int, theta: Double) -
 }
 
 /// Causal attention probabilities P (B, NH, T, T): softmax over j of q_t . k_j / sqrt(hs),
-/// with the scores of the future (j > t) masked to -infinity before the softmax.
-func refAttentionProbabilities(q: [Double], k: [Double], B: Int, T: Int, C: Int, NH: Int) -> [Double] {
-    let hs = C / NH
+/// with the scores of the future (j > t) masked to -infinity before the softmax. q (B, T, C);
+/// k (B, T, NKV*hs): query head h reads key head h / (NH/NKV), HF `repeat_kv` (NKV nil: NH).
+func refAttentionProbabilities(
+    q: [Double], k: [Double], B: Int, T: Int, C: Int, NH: Int, NKV: Int? = nil
+) -> [Double] {
+    let hs = C / NH, KV = (NKV ?? NH) * hs, group = NH / (NKV ?? NH)
     var P = [Double](repeating: 0, count: B * NH * T * T)
     for b in 0..<B {
         for h in 0..<NH {
+            let g = h / group  // repeat_kv: key/value head g serves query heads g*group ..< (g+1)*group
             for t in 0..<T {
                 var scores = [Double](repeating: 0, count: T)
                 for j in 0..<T {
@@ -91,7 +96,7 @@ func refAttentionProbabilities(q: [Double], k: [Double], B: Int, T: Int, C: Int,
                         continue
                     }
                     var s = 0.0
-                    for d in 0..<hs { s += q[(b * T + t) * C + h * hs + d] * k[(b * T + j) * C + h * hs + d] }
+                    for d in 0..<hs { s += q[(b * T + t) * C + h * hs + d] * k[(b * T + j) * KV + g * hs + d] }
                     scores[j] = s / Double(hs).squareRoot()
                 }
                 let m = scores.max()!
@@ -104,17 +109,21 @@ func refAttentionProbabilities(q: [Double], k: [Double], B: Int, T: Int, C: Int,
     return P
 }
 
-/// Causal multi-head attention out (B, T, C) = P V per head; q, k, v (B, T, C).
-func refAttention(q: [Double], k: [Double], v: [Double], B: Int, T: Int, C: Int, NH: Int) -> [Double] {
-    let hs = C / NH
-    let P = refAttentionProbabilities(q: q, k: k, B: B, T: T, C: C, NH: NH)
+/// Causal multi-head attention out (B, T, C) = P V per head; q (B, T, C), k, v (B, T, NKV*hs),
+/// grouped as in `refAttentionProbabilities` (NKV nil: NH).
+func refAttention(
+    q: [Double], k: [Double], v: [Double], B: Int, T: Int, C: Int, NH: Int, NKV: Int? = nil
+) -> [Double] {
+    let hs = C / NH, KV = (NKV ?? NH) * hs, group = NH / (NKV ?? NH)
+    let P = refAttentionProbabilities(q: q, k: k, B: B, T: T, C: C, NH: NH, NKV: NKV)
     var out = [Double](repeating: 0, count: B * T * C)
     for b in 0..<B {
         for h in 0..<NH {
+            let g = h / group
             for t in 0..<T {
                 for d in 0..<hs {
                     var s = 0.0
-                    for j in 0..<T { s += P[((b * NH + h) * T + t) * T + j] * v[(b * T + j) * C + h * hs + d] }
+                    for j in 0..<T { s += P[((b * NH + h) * T + t) * T + j] * v[(b * T + j) * KV + g * hs + d] }
                     out[(b * T + t) * C + h * hs + d] = s
                 }
             }

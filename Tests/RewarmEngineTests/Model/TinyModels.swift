@@ -13,6 +13,12 @@ enum TinyModels {
         vocabSize: 16, hiddenSize: 16, numHiddenLayers: 2, numAttentionHeads: 2, intermediateSize: 32,
         maxPositionEmbeddings: 8)
 
+    /// Grouped-query attention (4 heads on 2 key/value heads), tied embeddings and an odd
+    /// vocabulary of 37: the shapes a real Llama-family model (SmolLM2) adds, tiny.
+    static let grouped = ModelConfig(
+        vocabSize: 37, hiddenSize: 16, numHiddenLayers: 2, numAttentionHeads: 4, numKeyValueHeads: 2,
+        intermediateSize: 24, maxPositionEmbeddings: 8, ropeTheta: 100, tieWordEmbeddings: true)
+
     static func model(_ fineTuning: FineTuning = .full, seed: UInt64 = 7, config: ModelConfig = config) -> LlamaModel {
         let m = LlamaModel(config: config, fineTuning: fineTuning)
         m.initializeWeights(seed: seed, std: 0.3)
@@ -31,9 +37,9 @@ enum TinyModels {
         return m
     }
 
-    static func tokens(B: Int, T: Int, seed: UInt64) -> (inputs: [Int32], targets: [Int32]) {
+    static func tokens(B: Int, T: Int, seed: UInt64, vocabSize: Int = config.vocabSize) -> (inputs: [Int32], targets: [Int32]) {
         var rng = SeededGenerator(seed: seed)
-        let seq = (0..<(B * (T + 1))).map { _ in Int32(rng.next() % UInt64(config.vocabSize)) }
+        let seq = (0..<(B * (T + 1))).map { _ in Int32(rng.next() % UInt64(vocabSize)) }
         var inputs: [Int32] = [], targets: [Int32] = []
         for b in 0..<B {
             let row = seq[(b * (T + 1))..<((b + 1) * (T + 1))]
@@ -45,24 +51,24 @@ enum TinyModels {
 }
 
 extension LlamaModel {
-    /// Mean loss of one forward pass (test convenience).
-    func loss(_ inputs: [Int32], _ targets: [Int32], B: Int, T: Int, dropoutKey: UInt64? = nil) -> Double {
+    /// Mean loss of one forward pass (test convenience); with `lossScale` a training forward.
+    func loss(
+        _ inputs: [Int32], _ targets: [Int32], B: Int, T: Int, lossScale: Float? = nil, dropoutKey: UInt64? = nil
+    ) -> Double {
         inputs.withUnsafeBufferPointer { i in
             targets.withUnsafeBufferPointer { t in
-                forward(inputs: i.baseAddress!, targets: t.baseAddress!, B: B, T: T, dropoutKey: dropoutKey)!
+                forward(inputs: i.baseAddress!, targets: t.baseAddress!, B: B, T: T, lossScale: lossScale,
+                        dropoutKey: dropoutKey)!
             }
         }
     }
 
-    /// Gradients of the mean loss (after zeroing them).
+    /// Gradients of the mean loss (after zeroing them): a training forward, then `backward`.
     func computeGradients(_ inputs: [Int32], _ targets: [Int32], B: Int, T: Int, dropoutKey: UInt64? = nil) -> Double {
         zeroGradients()
-        let l = loss(inputs, targets, B: B, T: T, dropoutKey: dropoutKey)
+        let l = loss(inputs, targets, B: B, T: T, lossScale: 1 / Float(B * T), dropoutKey: dropoutKey)
         inputs.withUnsafeBufferPointer { i in
-            targets.withUnsafeBufferPointer { t in
-                backward(inputs: i.baseAddress!, targets: t.baseAddress!, B: B, T: T,
-                         lossScale: 1 / Float(B * T), dropoutKey: dropoutKey)
-            }
+            backward(inputs: i.baseAddress!, B: B, T: T, dropoutKey: dropoutKey)
         }
         return l
     }
