@@ -4,6 +4,7 @@ Run by scripts/check-hf-interop with the reference venv's Python:
     check_hf_interop.py REWARM_BIN WORKDIR
 Exit status 0 when every check passes, 1 otherwise; one line per check.
 """
+import json
 import os
 import subprocess
 import sys
@@ -38,14 +39,16 @@ def report(name, ok, detail):
         failures.append(name)
 
 
-def rewarm_logits(folder):
+def rewarm_logits(folder, ids=None):
+    """Rewarm's logits on PROMPT (a byte model), or on the token ids `ids` (any vocabulary)."""
     out = os.path.join(work, "logits-" + os.path.basename(folder.rstrip("/")) + ".safetensors")
-    sh("generate", folder, "--prompt", PROMPT, "--max-new-tokens", "0", "--dump-logits", out)
+    prompt = ["--prompt", PROMPT] if ids is None else ["--prompt-ids", ",".join(map(str, ids))]
+    sh("generate", folder, *prompt, "--max-new-tokens", "0", "--dump-logits", out)
     return load_file(out)["logits"]
 
 
-def torch_logits(model):
-    ids = torch.tensor([list(PROMPT.encode("utf-8"))])
+def torch_logits(model, ids=None):
+    ids = torch.tensor([list(PROMPT.encode("utf-8")) if ids is None else ids])
     with torch.no_grad():
         return model(input_ids=ids).logits[0].float()
 
@@ -125,13 +128,66 @@ adapted.eval()
 adapted.save_pretrained(os.path.join(work, "from-hf", "adapter"))
 compare("PeftModel.save_pretrained (adapter/) -> rewarm", rewarm_logits(os.path.join(work, "from-hf")), torch_logits(adapted))
 
+# Grouped-query attention, tied embeddings, a vocabulary of 300 (ids past the bytes): transformers -> Rewarm
+IDS = [1, 299, 256, 42, 7, 280, 0, 133, 298, 64, 5]
+torch.manual_seed(1)
+gqa_config = LlamaConfig(vocab_size=300, hidden_size=48, intermediate_size=96, num_hidden_layers=2,
+                         num_attention_heads=6, num_key_value_heads=2, max_position_embeddings=64, rms_norm_eps=1e-5,
+                         rope_theta=100000.0, tie_word_embeddings=True, initializer_range=0.2)
+gqa_model = LlamaForCausalLM(gqa_config).eval()
+with torch.no_grad():
+    for name, p in gqa_model.named_parameters():
+        if "norm" in name:
+            p.add_(0.1 * torch.randn_like(p))
+gqa_model.save_pretrained(os.path.join(work, "from-hf-gqa"))
+saved = load_file(os.path.join(work, "from-hf-gqa", "model.safetensors"))
+report("transformers saves the tied model without lm_head.weight", "lm_head.weight" not in saved
+       and tuple(saved["model.layers.0.self_attn.k_proj.weight"].shape) == (16, 48), f"{len(saved)} tensors")
+compare("GQA + tied + 300 tokens: save_pretrained -> rewarm", rewarm_logits(os.path.join(work, "from-hf-gqa"), IDS),
+        torch_logits(gqa_model, IDS))
+gqa_peft = get_peft_model(gqa_model, LoraConfig(r=4, lora_alpha=8, target_modules=["k_proj", "v_proj", "o_proj"],
+                                                lora_dropout=0.0))
+with torch.no_grad():
+    for name, p in gqa_peft.named_parameters():
+        if "lora_B" in name:
+            p.copy_(0.1 * torch.randn_like(p))
+gqa_peft.eval()
+gqa_peft.save_pretrained(os.path.join(work, "from-hf-gqa", "adapter"))
+compare("GQA PEFT adapter on k_proj, v_proj, o_proj -> rewarm", rewarm_logits(os.path.join(work, "from-hf-gqa"), IDS),
+        torch_logits(gqa_peft, IDS))
+
+# Rewarm -> transformers / PEFT: a GQA, tied run with 300 tokens, and a LoRA run on every module continuing it
+gqa_shape = "num_attention_heads: 4\nnum_key_value_heads: 2\ntie_word_embeddings: true\nvocab_size: 300\n"
+write_config("gqa.yaml", common + gqa_shape + "dataset: synthetic:a\noutput_dir: run-gqa\nseed: 5\n")
+write_config("gqa-lora.yaml", common + "dataset: synthetic:b\noutput_dir: run-gqa-lora\ninit_from: run-gqa\n"
+             "finetuning_type: lora\nlora_rank: 4\nlora_alpha: 8\nlearning_rate: 0.01\nseed: 6\n")
+sh("train", "--config", "gqa.yaml", "--quiet")
+sh("train", "--config", "gqa-lora.yaml", "--quiet")
+sh("export", "run-gqa", "--format", "hf", "--out", "hf-gqa")
+with open(os.path.join(work, "hf-gqa", "config.json")) as f:
+    exported = json.load(f)
+report("the exported config.json says tie_word_embeddings and num_key_value_heads",
+       exported.get("tie_word_embeddings") is True and exported.get("num_key_value_heads") == 2
+       and "lm_head.weight" not in load_file(os.path.join(work, "hf-gqa", "model.safetensors")),
+       f"tie_word_embeddings {exported.get('tie_word_embeddings')}, num_key_value_heads {exported.get('num_key_value_heads')}")
+hf_gqa = load_llama(os.path.join(work, "hf-gqa"))
+report("transformers ties the loaded head to the embeddings",
+       hf_gqa.lm_head.weight.data_ptr() == hf_gqa.model.embed_tokens.weight.data_ptr(), "shared storage")
+compare("export GQA + tied + 300 tokens -> LlamaForCausalLM", rewarm_logits("run-gqa", IDS), torch_logits(hf_gqa, IDS))
+sh("export", "run-gqa-lora", "--format", "hf", "--out", "hf-gqa-lora")
+gqa_lora_peft = PeftModel.from_pretrained(load_llama(os.path.join(work, "hf-gqa-lora")),
+                                          os.path.join(work, "hf-gqa-lora", "adapter")).eval()
+compare("export GQA + tied LoRA (all modules) -> PeftModel", rewarm_logits("run-gqa-lora", IDS),
+        torch_logits(gqa_lora_peft, IDS))
+
 # A model Rewarm cannot use: one line naming the field
-bad = os.path.join(work, "gqa")
+bad = os.path.join(work, "rope-scaled")
 LlamaForCausalLM(LlamaConfig(vocab_size=256, hidden_size=32, intermediate_size=64, num_hidden_layers=1,
-                             num_attention_heads=4, num_key_value_heads=2)).save_pretrained(bad)
+                             num_attention_heads=4, num_key_value_heads=2,
+                             rope_scaling={"rope_type": "linear", "factor": 2.0})).save_pretrained(bad)
 result = sh("generate", bad, "--prompt", "x", check=False)
 line = result.stderr.strip()
-report("grouped-query attention refused naming the field", result.returncode == 2 and "num_key_value_heads" in line
+report("rope scaling refused naming the field", result.returncode == 2 and "rope" in line
        and len(line.splitlines()) == 1, line)
 
 print(f"{'all checks passed' if not failures else 'FAILED: ' + ', '.join(failures)}")

@@ -14,6 +14,11 @@ struct BenchCommand: ParsableCommand {
         (the same on an NF4 base).
         """)
     var mode: String = "full"
+    @Option(help: """
+        A model preset (\(ModelConfig.presetNames.joined(separator: ", "))) instead of --dim, --layers, --heads: \
+        its whole shape (vocabulary, key/value heads, tied embeddings included).
+        """)
+    var preset: String?
     @Option(name: [.customLong("dim"), .customLong("D")], help: "hidden_size") var dim = 128
     @Option(name: [.customLong("layers"), .customLong("L")], help: "num_hidden_layers") var layers = 4
     @Option(name: [.customLong("heads"), .customLong("H")], help: "num_attention_heads") var heads = 4
@@ -35,6 +40,12 @@ struct BenchCommand: ParsableCommand {
                 0 runs a worker's sequences in one pass.
                 """)
     var positionsPerPass = BatchPasses.defaultPositions
+    @Option(name: .customLong("head-chunk-rows"),
+            help: """
+                Positions per chunk of the output head and loss; 0 chooses them from the vocabulary \
+                (~16 MiB of logits).
+                """)
+    var headChunkRows = 0
     @Flag(name: .customLong("blas-weight-gradients"),
           help: """
               Compute the linear layers' weight gradients with OpenBLAS instead of Rewarm's AVX-512 kernel \
@@ -50,20 +61,31 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--dim, --layers, --heads, --batch, --threads, --steps must be positive "
                 + "and --context > 1")
         }
+        guard headChunkRows >= 0 else {
+            throw ValidationError("--head-chunk-rows must be 0 or positive, got \(headChunkRows)")
+        }
         guard positionsPerPass >= 0 else {
             throw ValidationError("--positions-per-pass must be 0 or positive, got \(positionsPerPass)")
         }
         guard !(shapes && noMfu) else {
             throw ValidationError("--shapes needs the sgemm measurement that --no-mfu skips")
         }
-        guard dim % heads == 0, (dim / heads) % 2 == 0 else {
-            throw ValidationError("--heads \(heads) must divide --dim \(dim) into an even head size")
+        if let preset {
+            guard ModelConfig.preset(preset) != nil else {
+                throw ValidationError("--preset must be one of \(ModelConfig.presetNames.joined(separator: ", ")), "
+                    + "got '\(preset)'")
+            }
+        } else {
+            guard dim % heads == 0, (dim / heads) % 2 == 0 else {
+                throw ValidationError("--heads \(heads) must divide --dim \(dim) into an even head size")
+            }
         }
     }
 
     func run() throws {
-        let model = ModelConfig(hiddenSize: dim, numHiddenLayers: layers, numAttentionHeads: heads,
-                                maxPositionEmbeddings: context)
+        let model = preset.flatMap(ModelConfig.preset)
+            ?? ModelConfig(hiddenSize: dim, numHiddenLayers: layers, numAttentionHeads: heads,
+                           maxPositionEmbeddings: context)
         var bench = TrainingBenchmark(mode: TrainingBenchmark.Mode(rawValue: mode)!, model: model, batchSize: batch,
                                       contextLength: context, threads: threads)
         bench.steps = steps
@@ -72,10 +94,13 @@ struct BenchCommand: ParsableCommand {
         bench.loraRank = loraR
         bench.measureModelShapes = !noMfu
         bench.positionsPerPass = positionsPerPass == 0 ? nil : positionsPerPass
+        bench.headChunkRows = headChunkRows == 0 ? nil : headChunkRows
         if blasWeightGradients { WeightGradient.forced = .openblas }
         let r = bench.run()
         var object: [String: Any] = [
-            "engine": "rewarm", "mode": mode, "D": dim, "L": layers, "H": heads, "T": context, "B": batch,
+            "engine": "rewarm", "mode": mode, "D": model.hiddenSize, "L": model.numHiddenLayers,
+            "H": model.numAttentionHeads, "KV": model.numKeyValueHeads, "V": model.vocabSize,
+            "tied": model.tieWordEmbeddings, "preset": preset ?? NSNull(), "T": context, "B": batch,
             "threads": threads, "params": r.parameters, "trainable_params": r.trainableParameters,
             "tokens_per_s": round1(r.tokensPerSecond), "ms_per_step": round2(r.secondsPerStep * 1000),
             "est_gflops_per_s": round2(r.estimatedGFLOPS), "blas_core": BLAS.coreName,
@@ -89,6 +114,7 @@ struct BenchCommand: ParsableCommand {
             "activations_mb": round1(r.memory.activations),
             "base_weight_mb": round2(Double(r.baseWeightBytes) / 1_048_576),
             "weight_gradients": r.weightGradientKernels, "positions_per_pass": r.positionsPerPass,
+            "head_chunk_rows": r.headChunkRows,
         ]
         if let rate = r.sgemmGFLOPSModelShapes, let mfu = r.mfu {
             object["sgemm_gflops_model_shapes"] = round2(rate)

@@ -21,7 +21,7 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
     /// A tensor handed to the writer is not consistent (shape vs values, duplicate name).
     case invalidTensor(path: String, tensor: String, detail: String)
     /// A model folder's `config.json` (or `adapter_config.json`) field that Rewarm cannot use:
-    /// another vocabulary, grouped-query attention, biases, tied embeddings, ...
+    /// rope scaling, biases, another architecture, ...
     case unsupportedModel(path: String, field: String, reason: String)
     /// A trainer state whose values no run could have written (a schedule with warmup past its end).
     case invalidState(path: String, detail: String)

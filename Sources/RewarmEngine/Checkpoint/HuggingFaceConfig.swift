@@ -3,8 +3,9 @@ import Foundation
 /// `config.json` of a Hugging Face Llama folder (`transformers.LlamaConfig`): Rewarm's shape
 /// written as one, and one read back with every field Rewarm cannot honour refused by name.
 ///
-/// Rewarm's decoder is Llama with a 256-byte vocabulary, SiLU, no biases, one key/value head per
-/// query head, untied embeddings and plain rotary embeddings; anything else is one error line.
+/// Rewarm's decoder is Llama with any vocabulary, SiLU, no biases, grouped-query attention
+/// (`num_key_value_heads` dividing `num_attention_heads`), tied or untied embeddings and plain
+/// rotary embeddings; anything else (rope scaling, biases, other architectures) is one error line.
 enum HuggingFaceConfig {
     /// The `LlamaConfig` of `c`. transformers 5 reads `rope_parameters`; `rope_theta` is also
     /// written at the top level for transformers 4.
@@ -13,13 +14,15 @@ enum HuggingFaceConfig {
             "architectures": ["LlamaForCausalLM"], "model_type": "llama",
             "vocab_size": c.vocabSize, "hidden_size": c.hiddenSize, "intermediate_size": c.intermediateSize,
             "num_hidden_layers": c.numHiddenLayers, "num_attention_heads": c.numAttentionHeads,
-            "num_key_value_heads": c.numAttentionHeads, "head_dim": c.headDim,
+            "num_key_value_heads": c.numKeyValueHeads, "head_dim": c.headDim,
             "hidden_act": "silu", "max_position_embeddings": c.maxPositionEmbeddings,
             "rms_norm_eps": c.rmsNormEps, "rope_theta": c.ropeTheta,
             "rope_parameters": ["rope_type": "default", "rope_theta": c.ropeTheta] as [String: Any],
             "attention_bias": false, "attention_dropout": 0.0, "mlp_bias": false,
-            "tie_word_embeddings": false, "initializer_range": 0.02, "pretraining_tp": 1, "use_cache": true,
-            // a byte vocabulary has no special tokens: documents end with "\n\n"
+            "tie_word_embeddings": c.tieWordEmbeddings, "initializer_range": 0.02, "pretraining_tp": 1,
+            "use_cache": true,
+            // a byte vocabulary has no special tokens (documents end with "\n\n"); another
+            // vocabulary's are its tokenizer's, which Rewarm does not know
             "bos_token_id": NSNull(), "eos_token_id": NSNull(), "pad_token_id": NSNull(),
             "dtype": "float32",
         ]
@@ -59,21 +62,16 @@ enum HuggingFaceConfig {
         if let type = present("model_type"), (type as? String) != "llama" {
             throw refuse("model_type", "\(text(type)): Rewarm reads Llama models only")
         }
-        guard let vocab = present("vocab_size") else {
-            throw refuse("vocab_size", "missing (LlamaConfig's default is 32000; Rewarm's byte vocabulary is 256)")
-        }
-        guard let v = vocab as? NSNumber, v.intValue == ByteTokenizer.vocabularySize else {
-            throw refuse("vocab_size", "\(vocab): Rewarm's byte-level vocabulary has 256 tokens")
-        }
+        let vocab = try int("vocab_size", default: 32_000)  // LlamaConfig's default
         let hidden = try int("hidden_size")
         let layers = try int("num_hidden_layers")
         let heads = try int("num_attention_heads")
         guard hidden % heads == 0 else {
             throw refuse("num_attention_heads", "\(heads) does not divide hidden_size \(hidden)")
         }
-        if let kv = present("num_key_value_heads"), (kv as? NSNumber)?.intValue != heads {
-            throw refuse("num_key_value_heads",
-                         "\(kv): Rewarm has no grouped-query attention (needs \(heads), as num_attention_heads)")
+        let kvHeads = try int("num_key_value_heads", default: heads)
+        guard heads % kvHeads == 0 else {
+            throw refuse("num_key_value_heads", "\(kvHeads) does not divide num_attention_heads \(heads)")
         }
         if let hd = present("head_dim"), (hd as? NSNumber)?.intValue != hidden / heads {
             throw refuse("head_dim", "\(hd): Rewarm needs hidden_size / num_attention_heads = \(hidden / heads)")
@@ -86,7 +84,13 @@ enum HuggingFaceConfig {
         }
         try mustBeFalse("attention_bias", why: "Rewarm's attention projections have no bias")
         try mustBeFalse("mlp_bias", why: "Rewarm's MLP has no bias")
-        try mustBeFalse("tie_word_embeddings", why: "Rewarm keeps lm_head apart from embed_tokens (untied)")
+        var tied = false  // LlamaConfig's default
+        if let flag = present("tie_word_embeddings") {
+            guard let b = flag as? NSNumber else {
+                throw refuse("tie_word_embeddings", "\(text(flag)) is not a boolean")
+            }
+            tied = b.boolValue
+        }
         if let tp = present("pretraining_tp"), (tp as? NSNumber)?.intValue != 1 {
             throw refuse("pretraining_tp", "\(tp): only 1 is supported")
         }
@@ -105,10 +109,11 @@ enum HuggingFaceConfig {
             theta = try double(p["rope_theta"], "rope_parameters.rope_theta", default: theta)
         }
         return ModelConfig(
-            vocabSize: ByteTokenizer.vocabularySize, hiddenSize: hidden, numHiddenLayers: layers,
-            numAttentionHeads: heads, intermediateSize: try int("intermediate_size"),
+            vocabSize: vocab, hiddenSize: hidden, numHiddenLayers: layers, numAttentionHeads: heads,
+            numKeyValueHeads: kvHeads, intermediateSize: try int("intermediate_size"),
             maxPositionEmbeddings: try int("max_position_embeddings", default: 2048),
-            rmsNormEps: try double(present("rms_norm_eps"), "rms_norm_eps", default: 1e-6), ropeTheta: theta)
+            rmsNormEps: try double(present("rms_norm_eps"), "rms_norm_eps", default: 1e-6), ropeTheta: theta,
+            tieWordEmbeddings: tied)
     }
 
     /// `generation_config.json`: sampling as `rewarm generate` does by default; no end token.

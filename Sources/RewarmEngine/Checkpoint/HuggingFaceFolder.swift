@@ -2,8 +2,10 @@ import Foundation
 
 /// A Hugging Face model folder, as `LlamaForCausalLM.save_pretrained` leaves one:
 /// - `config.json` (`LlamaConfig`, see `HuggingFaceConfig`), `generation_config.json`;
-/// - `model.safetensors`: every weight under its Hugging Face name, float32;
-/// - `tokenizer.json` + `tokenizer_config.json`: the byte vocabulary (`ByteLevelTokenizerFiles`);
+/// - `model.safetensors`: every weight under its Hugging Face name, float32 (no `lm_head.weight`
+///   when the embeddings are tied, as transformers saves such a model);
+/// - `tokenizer.json` + `tokenizer_config.json`: the byte vocabulary (`ByteLevelTokenizerFiles`),
+///   for a byte-level model (V = 256) only: another vocabulary's tokenizer is not Rewarm's to write;
 /// - for a LoRA run, `adapter/` as `PeftModel.save_pretrained` leaves one
 ///   (`adapter_model.safetensors` with `base_model.model.` keys, `adapter_config.json`).
 /// The adapter is a subfolder, not beside `config.json`: transformers would otherwise try to load
@@ -44,10 +46,13 @@ public enum HuggingFaceFolder {
         try Checkpoint.writeJSON(HuggingFaceConfig.json(model.config), to: dir.appendingPathComponent(configFile))
         try Checkpoint.writeJSON(HuggingFaceConfig.generationJSON(),
                                  to: dir.appendingPathComponent(generationConfigFile))
-        try Checkpoint.writeJSON(ByteLevelTokenizerFiles.tokenizerJSON(), to: dir.appendingPathComponent(tokenizerFile))
-        try Checkpoint.writeJSON(
-            ByteLevelTokenizerFiles.tokenizerConfigJSON(maxLength: model.config.maxPositionEmbeddings),
-            to: dir.appendingPathComponent(tokenizerConfigFile))
+        if model.config.vocabSize == ByteTokenizer.vocabularySize {
+            try Checkpoint.writeJSON(ByteLevelTokenizerFiles.tokenizerJSON(),
+                                     to: dir.appendingPathComponent(tokenizerFile))
+            try Checkpoint.writeJSON(
+                ByteLevelTokenizerFiles.tokenizerConfigJSON(maxLength: model.config.maxPositionEmbeddings),
+                to: dir.appendingPathComponent(tokenizerConfigFile))
+        }
         let adapterDir = dir.appendingPathComponent(adapterFolder)
         guard includeAdapter, let lora = model.fineTuning.lora, let adapters = model.adapters else {
             try? FileManager.default.removeItem(at: adapterDir)  // a stale adapter would be applied on reading

@@ -25,6 +25,8 @@ public enum ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
     case notApplicable(source: String, key: String, appliesTo: [String], finetuningType: String)
     /// `num_attention_heads` must divide `hidden_size` into heads of even width (rotary pairs).
     case headsDoNotDivideHidden(source: String, heads: Int, hidden: Int)
+    /// `num_key_value_heads` must divide `num_attention_heads` (groups of query heads per key/value head).
+    case keyValueHeadsDoNotDivideHeads(source: String, keyValueHeads: Int, heads: Int)
     /// A value that another key's value rules out (`rewarm: false` from scratch); `otherKey` and
     /// `otherState` name the other side when there is one (`init_from`, "starts from scratch").
     case conflict(source: String, key: String, problem: String, otherKey: String?, otherState: String?)
@@ -57,6 +59,8 @@ public enum ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .headsDoNotDivideHidden(source, heads, hidden):
             "\(source): num_attention_heads (\(heads)) must divide hidden_size (\(hidden)) "
                 + "into heads of even width"
+        case let .keyValueHeadsDoNotDivideHeads(source, keyValueHeads, heads):
+            "\(source): num_key_value_heads (\(keyValueHeads)) must divide num_attention_heads (\(heads))"
         case let .conflict(source, key, problem, otherKey, otherState):
             "\(source): \(key) \(problem)" + (otherKey.map { ", but \($0) \(otherState ?? "")" } ?? "")
         }

@@ -15,12 +15,21 @@ public struct RunConfig: Sendable, Equatable {
     public internal(set) var numHiddenLayers: Int? = nil
     /// `num_attention_heads`: NH, heads per layer (must divide C); nil = the preset's.
     public internal(set) var numAttentionHeads: Int? = nil
+    /// `num_key_value_heads`: NKV, key/value heads (grouped-query attention; must divide NH);
+    /// nil = the preset's, or NH when `num_attention_heads` is set.
+    public internal(set) var numKeyValueHeads: Int? = nil
     /// `intermediate_size`: F, SwiGLU width; nil = the preset's, or about 8/3 C when `hidden_size` is set.
     public internal(set) var intermediateSize: Int? = nil
     /// `rope_theta`: base of the rotary frequencies, theta_i = rope_theta^(-2i/hs).
     public internal(set) var ropeTheta = 10_000.0
     /// `rms_norm_eps`: epsilon of RMSNorm, x / sqrt(mean(x^2) + eps).
     public internal(set) var rmsNormEps = 1e-5
+    /// `tie_word_embeddings`: whether the output head is the embedding table; nil = the preset's
+    /// (false but for `smollm2-135m`).
+    public internal(set) var tieWordEmbeddings: Bool? = nil
+    /// `vocab_size`: V; nil = the preset's (256 bytes but for `smollm2-135m`). The corpora are
+    /// read as bytes, so V >= 256.
+    public internal(set) var vocabSize: Int? = nil
 
     // MARK: Data
 
@@ -141,13 +150,15 @@ extension RunConfig {
         let hidden = hiddenSize ?? preset.hiddenSize
         let intermediate = intermediateSize
             ?? (hiddenSize == nil ? preset.intermediateSize : ModelConfig.defaultIntermediateSize(hiddenSize: hidden))
+        let heads = numAttentionHeads ?? preset.numAttentionHeads
         return ModelConfig(
-            vocabSize: preset.vocabSize, hiddenSize: hidden,
-            numHiddenLayers: numHiddenLayers ?? preset.numHiddenLayers,
-            numAttentionHeads: numAttentionHeads ?? preset.numAttentionHeads,
+            vocabSize: vocabSize ?? preset.vocabSize, hiddenSize: hidden,
+            numHiddenLayers: numHiddenLayers ?? preset.numHiddenLayers, numAttentionHeads: heads,
+            numKeyValueHeads: numKeyValueHeads ?? (numAttentionHeads == nil ? preset.numKeyValueHeads : heads),
             intermediateSize: intermediate,
             maxPositionEmbeddings: max(preset.maxPositionEmbeddings, cutoffLen ?? 0),
-            rmsNormEps: rmsNormEps, ropeTheta: ropeTheta)
+            rmsNormEps: rmsNormEps, ropeTheta: ropeTheta,
+            tieWordEmbeddings: tieWordEmbeddings ?? preset.tieWordEmbeddings)
     }
 
     /// T: tokens per training sequence, `cutoff_len` or the model's context.

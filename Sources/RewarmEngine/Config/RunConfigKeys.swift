@@ -5,15 +5,23 @@ extension RunConfig {
     public static let keys: [ConfigKey] = [
         // Model shape
         .text("model", \.modelPreset, choices: ModelConfig.presetNames,
-            "Model shape preset; the four keys below override it."),
+            "Model shape preset; the shape keys below override it (rope_theta and rms_norm_eps are keys of "
+                + "their own: set rope_theta: 100000 for smollm2-135m's)."),
         .optionalInt("hidden_size", \.hiddenSize, .atLeast(1), "Width of the residual stream (null = the preset's)."),
         .optionalInt("num_hidden_layers", \.numHiddenLayers, .atLeast(1), "Decoder layers (null = the preset's)."),
         .optionalInt("num_attention_heads", \.numAttentionHeads, .atLeast(1),
             "Attention heads; must divide hidden_size (null = the preset's)."),
+        .optionalInt("num_key_value_heads", \.numKeyValueHeads, .atLeast(1),
+            "Key/value heads (grouped-query attention); must divide num_attention_heads "
+                + "(null = the preset's, or num_attention_heads when that is set)."),
         .optionalInt("intermediate_size", \.intermediateSize, .atLeast(1),
             "SwiGLU width (null = the preset's, or about 8/3 hidden_size when that is set)."),
         .double("rope_theta", \.ropeTheta, .greaterThan(0), "Base of the rotary position frequencies."),
         .double("rms_norm_eps", \.rmsNormEps, .greaterThan(0), "Epsilon of RMSNorm."),
+        .optionalBool("tie_word_embeddings", \.tieWordEmbeddings,
+            "Output head = the embedding table, no lm_head (null = the preset's: false but for smollm2-135m)."),
+        .optionalInt("vocab_size", \.vocabSize, .atLeast(256),
+            "Vocabulary size; the corpora are read as byte ids 0-255 (null = the preset's: 256 but for smollm2-135m)."),
         // Data
         .text("dataset", \.dataset, required: true,
             "Corpus to train on: fortunes-en, fortunes-zh, synthetic:NAME, or a path (.txt, folder, .jsonl); "
@@ -137,6 +145,19 @@ extension ConfigKey {
 
     static func bool(_ name: String, _ path: Path<Bool>, _ doc: String) -> ConfigKey {
         make(name, .bool, path, doc, box: { .bool($0) }, unbox: { if case .bool(let b) = $0 { b } else { nil } })
+    }
+
+    /// A true/false key where null is a value of its own ("the preset's").
+    static func optionalBool(_ name: String, _ path: Path<Bool?>, _ doc: String) -> ConfigKey {
+        make(name, .bool, path, optional: true, doc,
+             box: { $0.map { .bool($0) } ?? .null },
+             unbox: { value -> Bool?? in
+                 switch value {
+                 case .bool(let b): .some(b)
+                 case .null: .some(nil)
+                 default: nil
+                 }
+             })
     }
 
     /// A string key, optionally limited to `choices`.

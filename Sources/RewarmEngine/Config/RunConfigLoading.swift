@@ -60,11 +60,13 @@ extension RunConfig {
     }
 
     /// Every key with its resolved value, in the order of `keys`. Keys that do not apply to the
-    /// fine-tuning type (`lora_rank` of a `full` run) are null.
+    /// fine-tuning type (`lora_rank` of a `full` run) are null; the keys of
+    /// `keysOmittedWhenNull` are left out while null.
     public var orderedValues: [(key: String, value: ConfigValue)] {
-        Self.keys.map { key in
+        Self.keys.compactMap { key in
             let applies = key.appliesTo?.contains(finetuningType.rawValue) ?? true
-            return (key.name, applies ? key.read(self) : .null)
+            let value = applies ? key.read(self) : .null
+            return value == .null && Self.keysOmittedWhenNull.contains(key.name) ? nil : (key.name, value)
         }
     }
 
@@ -131,13 +133,20 @@ extension RunConfig {
         }
     }
 
-    /// Heads must split the width into even halves for the rotary pairs; freeze must leave a layer count that exists.
+    /// Heads must split the width into even halves for the rotary pairs, and key/value heads
+    /// the heads into groups; freeze must leave a layer count that exists.
     private func checkShape(settings: [String: Setting], source: String) throws(ConfigError) {
         let shape = model
         let (hidden, heads) = (shape.hiddenSize, shape.numAttentionHeads)
         if hidden % heads != 0 || (hidden / heads) % 2 != 0 {
             let origin = (settings["num_attention_heads"] ?? settings["hidden_size"] ?? settings["model"])?.source
             throw .headsDoNotDivideHidden(source: origin ?? source, heads: heads, hidden: hidden)
+        }
+        if heads % shape.numKeyValueHeads != 0 {
+            let origin = (settings["num_key_value_heads"] ?? settings["num_attention_heads"] ?? settings["model"])?
+                .source
+            throw .keyValueHeadsDoNotDivideHeads(
+                source: origin ?? source, keyValueHeads: shape.numKeyValueHeads, heads: heads)
         }
         if finetuningType == .freeze && freezeTrainableLayers > shape.numHiddenLayers {
             throw .outOfRange(

@@ -29,6 +29,14 @@ extension RunConfig {
         return config
     }
 
+    // MARK: Keys added later
+
+    /// Shape keys added after runs and sweeps existed (other vocabularies, grouped-query
+    /// attention, tied embeddings): while null they are left out of `orderedValues`, hence of the
+    /// resolved YAML, the run-name hash and a sweep's trial and base hashes, so a config that does
+    /// not use them resolves, is named and resumes exactly as before they existed.
+    public static let keysOmittedWhenNull: Set<String> = ["num_key_value_heads", "tie_word_embeddings", "vocab_size"]
+
     // MARK: Keys that need other keys
 
     /// `rewarm: false` needs a checkpoint to hold the learning rate of; `replay_ratio` > 0 needs a

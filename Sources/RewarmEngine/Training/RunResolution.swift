@@ -26,6 +26,17 @@ public struct ResolvedRun: Sendable {
             config.intermediateSize = m.intermediateSize
             config.ropeTheta = m.ropeTheta
             config.rmsNormEps = m.rmsNormEps
+            // the later shape keys are set only where null would not give the checkpoint's value,
+            // so a byte model's run resolves as before they existed (`keysOmittedWhenNull`)
+            (config.numKeyValueHeads, config.tieWordEmbeddings, config.vocabSize) = (nil, nil, nil)
+            let implied = config.model
+            if m.numKeyValueHeads != implied.numKeyValueHeads { config.numKeyValueHeads = m.numKeyValueHeads }
+            if m.tieWordEmbeddings != implied.tieWordEmbeddings { config.tieWordEmbeddings = m.tieWordEmbeddings }
+            if m.vocabSize != implied.vocabSize { config.vocabSize = m.vocabSize }
+            if m.vocabSize < ByteTokenizer.vocabularySize {
+                throw .invalid(key: "init_from", reason: "the model's vocabulary of \(m.vocabSize) tokens cannot "
+                    + "hold the corpora's byte ids 0-255")
+            }
             if config.cutoffLen == nil { config.cutoffLen = m.maxPositionEmbeddings }
             if config.upstream == nil && !checkpoint.isHuggingFace { config.upstream = checkpoint.state.dataset }
             if checkpoint.isHuggingFace && !config.rewarm {

@@ -86,6 +86,10 @@ extension SpecError {
             return .invalidValue(
                 file: file, path: path("num_attention_heads"),
                 problem: "num_attention_heads (\(heads)) must divide hidden_size (\(hidden)) into heads of even width")
+        case let .keyValueHeadsDoNotDivideHeads(_, keyValueHeads, heads):
+            return .invalidValue(
+                file: file, path: path("num_key_value_heads"),
+                problem: "num_key_value_heads (\(keyValueHeads)) must divide num_attention_heads (\(heads))")
         case let .conflict(_, key, problem, otherKey, otherState):
             return .invalidValue(
                 file: file, path: path(key),

@@ -10,8 +10,8 @@ struct TrialConfigBuilder {
 
     /// The model-shape keys a trial takes from the base (and may not change when it starts from it).
     static let shapeKeys = [
-        "model", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size",
-        "rope_theta", "rms_norm_eps",
+        "model", "hidden_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads",
+        "intermediate_size", "rope_theta", "rms_norm_eps", "tie_word_embeddings", "vocab_size",
     ]
 
     /// The effective config of a trial before canonicalisation: the base's model shape, then
@@ -102,11 +102,16 @@ struct TrialConfigBuilder {
     // MARK: Helpers
 
     /// The spec path of a key's value: where it was set, else `<section>.<key>`; the head count
-    /// (checked against the width) falls back to where the width or the preset was set.
+    /// (checked against the width) falls back to where the width or the preset was set, the
+    /// key/value head count (checked against the heads) to where the heads were.
     static func pathFinder(_ origins: [String: String], section: String) -> (String) -> String {
         { key in
             if key == "num_attention_heads" {
                 return origins[key] ?? origins["hidden_size"] ?? origins["model"] ?? "\(section).model"
+            }
+            if key == "num_key_value_heads" {
+                return origins[key] ?? origins["num_attention_heads"] ?? origins["hidden_size"] ?? origins["model"]
+                    ?? "\(section).model"
             }
             return origins[key] ?? "\(section).\(key)"
         }

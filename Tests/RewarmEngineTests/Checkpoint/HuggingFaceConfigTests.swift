@@ -22,8 +22,8 @@ import Testing
     }
 
     @Test("each architecture Rewarm cannot run is refused in one line naming the field", arguments: [
-        ("vocab_size", "32000"), ("hidden_act", "\"gelu\""), ("attention_bias", "true"), ("mlp_bias", "true"),
-        ("num_key_value_heads", "2"), ("tie_word_embeddings", "true"), ("head_dim", "16"), ("model_type", "\"mistral\""),
+        ("hidden_act", "\"gelu\""), ("attention_bias", "true"), ("mlp_bias", "true"),
+        ("num_key_value_heads", "3"), ("tie_word_embeddings", "\"yes\""), ("head_dim", "16"), ("model_type", "\"mistral\""),
         ("rope_scaling", "{\"rope_type\": \"linear\", \"factor\": 2.0}"), ("pretraining_tp", "2"),
         ("rope_parameters", "{\"rope_type\": \"yarn\", \"rope_theta\": 10000.0}"),
     ])
@@ -43,13 +43,22 @@ import Testing
         }
     }
 
-    @Test("a config without vocab_size is refused: LlamaConfig's default vocabulary is 32000")
-    func missingVocabulary() throws {
+    @Test("absent vocab_size, num_key_value_heads and tie_word_embeddings take LlamaConfig's defaults: 32000, the heads, false")
+    func llamaConfigDefaults() throws {
         var json = HuggingFaceConfig.json(shape)
         json["vocab_size"] = nil
-        #expect(throws: CheckpointError.unsupportedModel(path: "c.json", field: "vocab_size",
-                                                         reason: "missing (LlamaConfig's default is 32000; Rewarm's byte vocabulary is 256)")) {
-            try HuggingFaceConfig.modelConfig(from: json, path: "c.json")
-        }
+        json["num_key_value_heads"] = nil
+        json["tie_word_embeddings"] = nil
+        let c = try HuggingFaceConfig.modelConfig(from: json, path: "c.json")
+        #expect(c.vocabSize == 32_000 && c.numKeyValueHeads == 4 && !c.tieWordEmbeddings)
+    }
+
+    @Test("grouped-query attention, tied embeddings and any vocabulary are written and read back")
+    func laterShapesRoundTrip() throws {
+        var gqa = shape
+        (gqa.vocabSize, gqa.numKeyValueHeads, gqa.tieWordEmbeddings) = (37, 2, true)
+        let json = HuggingFaceConfig.json(gqa)
+        #expect(json["num_key_value_heads"] as? Int == 2 && json["tie_word_embeddings"] as? Bool == true)
+        #expect(try HuggingFaceConfig.modelConfig(from: json, path: "c.json") == gqa)
     }
 }

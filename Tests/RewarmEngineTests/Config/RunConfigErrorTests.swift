@@ -32,7 +32,7 @@ struct RunConfigErrorTests {
         #expect(failure("dataset: x\nlearning_rate: [1]\n") == "config.yaml: key 'learning_rate' expects a number, got [1]")
         #expect(failure("dataset: x\nrewarm: maybe\n") == #"config.yaml: key 'rewarm' expects true or false, got "maybe""#)
         #expect(failure("dataset: x\nseed: null\n") == "config.yaml: key 'seed' expects an integer, got null")
-        #expect(failure("dataset: x\nmodel: {a: 1}\n") == "config.yaml: key 'model' expects one of tiny, small, base, got a map")
+        #expect(failure("dataset: x\nmodel: {a: 1}\n") == "config.yaml: key 'model' expects one of tiny, small, base, smollm2-135m, got a map")
         #expect(failure("dataset: x\n", ["learning_rate=abc"]) == #"--set: key 'learning_rate' expects a number, got "abc""#)
     }
 
@@ -56,7 +56,7 @@ struct RunConfigErrorTests {
 
     @Test("an unknown preset, scheduler, fine-tuning type or module lists the valid ones")
     func invalidChoice() {
-        #expect(failure("dataset: x\nmodel: huge\n") == "config.yaml: unknown model 'huge' (valid: tiny, small, base)")
+        #expect(failure("dataset: x\nmodel: huge\n") == "config.yaml: unknown model 'huge' (valid: tiny, small, base, smollm2-135m)")
         #expect(failure("dataset: x\nlr_scheduler_type: cosin\n") == "config.yaml: unknown lr_scheduler_type 'cosin' "
             + "(valid: constant, constant_with_warmup, linear, cosine, cosine_with_restarts, polynomial, inverse_sqrt, warmup_stable_decay)")
         #expect(failure("dataset: x\nfinetuning_type: adapter\n")
@@ -84,6 +84,18 @@ struct RunConfigErrorTests {
         #expect(failure("dataset: x\n", ["hidden_size=120", "num_attention_heads=8"])
             == "--set: num_attention_heads (8) must divide hidden_size (120) into heads of even width")
         #expect(failure("dataset: x\nhidden_size: 96\nnum_attention_heads: 6\n") == nil)
+    }
+
+    @Test("num_key_value_heads must divide num_attention_heads; vocab_size holds the byte ids")
+    func keyValueHeadsDivideHeads() {
+        #expect(failure("dataset: x\nnum_key_value_heads: 3\n")
+            == "config.yaml: num_key_value_heads (3) must divide num_attention_heads (4)")
+        #expect(failure("dataset: x\nmodel: smollm2-135m\n", ["num_attention_heads=8"]) == nil)
+        #expect(failure("dataset: x\nmodel: smollm2-135m\n", ["num_attention_heads=8", "num_key_value_heads=3"])
+            == "--set: num_key_value_heads (3) must divide num_attention_heads (8)")
+        #expect(failure("dataset: x\nvocab_size: 37\n") == "config.yaml: vocab_size must be >= 256, got 37")
+        #expect(failure("dataset: x\ntie_word_embeddings: 1\n")
+            == "config.yaml: key 'tie_word_embeddings' expects true or false, got 1")
     }
 
     @Test("malformed YAML reports Yams' line and column")

@@ -32,13 +32,17 @@ struct RunConfigTests {
     func registry() throws {
         let names = RunConfig.keys.map(\.name)
         #expect(Set(names).count == names.count)
-        #expect(names.count == 48)
+        #expect(names.count == 51)
         #expect(RunConfig.keys.allSatisfy { !$0.doc.isEmpty })
         let loaded = try load("dataset: x\nrun_name: r\noutput_dir: o\n").values
         for key in RunConfig.keys where !["dataset", "run_name", "output_dir"].contains(key.name) {
             let applies = key.appliesTo == nil
-            #expect(loaded[key.name] == (applies ? key.defaultValue : .null), "\(key.name)")
+            // the later shape keys are left out while null (`keysOmittedWhenNull`)
+            let expected: ConfigValue? = RunConfig.keysOmittedWhenNull.contains(key.name)
+                ? Optional.none : (applies ? key.defaultValue : .null)
+            #expect(loaded[key.name] == expected, "\(key.name)")
         }
+        #expect(RunConfig.keysOmittedWhenNull.allSatisfy { RunConfig.key(named: $0)?.defaultValue == .null })
         #expect(RunConfig.key(named: "learning_rate")?.defaultValue == .double(1e-3))
         #expect(RunConfig.key(named: "lora_rank")?.defaultValue == .int(8))
         #expect(RunConfig.key(named: "dataset")?.isRequired == true)
@@ -133,7 +137,8 @@ struct RunConfigTests {
             """)
         let yaml = original.yaml()
         let lines = yaml.split(separator: "\n")
-        #expect(lines.map { String($0.prefix { $0 != ":" }) } == RunConfig.keys.map(\.name))
+        #expect(lines.map { String($0.prefix { $0 != ":" }) }
+            == RunConfig.keys.map(\.name).filter { !RunConfig.keysOmittedWhenNull.contains($0) })
         #expect(lines.contains("learning_rate: 0.30000000000000004"))
         #expect(lines.contains("adam_epsilon: 1.0e-10"))
         #expect(lines.contains("save_at: [0.5, 1.0]"))
@@ -157,6 +162,33 @@ struct RunConfigTests {
         #expect(throws: DecodingError.self) {
             try JSONDecoder().decode(RunConfig.self, from: Data(#"{"dataset": "x", "max_steps": -1}"#.utf8))
         }
+    }
+
+    @Test("smollm2-135m is SmolLM2-135M's shape; the later shape keys override a preset and appear in the YAML only when set")
+    func laterShapeKeys() throws {
+        // rope_theta is a key of its own (default 10000), not the preset's: SmolLM2's is set here
+        let smol = try load("dataset: x\nmodel: smollm2-135m\nrope_theta: 100000\n")
+        #expect(smol.model == ModelConfig(
+            vocabSize: 49_152, hiddenSize: 576, numHiddenLayers: 30, numAttentionHeads: 9, numKeyValueHeads: 3,
+            intermediateSize: 1536, maxPositionEmbeddings: 2048, rmsNormEps: 1e-5, ropeTheta: 100_000,
+            tieWordEmbeddings: true))
+        #expect(!smol.yaml().contains("num_key_value_heads") && !smol.yaml().contains("vocab_size"))
+        // num_key_value_heads null: the preset's, or num_attention_heads once that is set
+        #expect(try load("dataset: x\nmodel: smollm2-135m\nnum_attention_heads: 6\n").model.numKeyValueHeads == 6)
+        let set = try load("dataset: x\nnum_key_value_heads: 2\ntie_word_embeddings: true\nvocab_size: 300\n")
+        #expect(set.model.numKeyValueHeads == 2 && set.model.tieWordEmbeddings && set.model.vocabSize == 300)
+        #expect(set.model.numAttentionHeads == 4 && set.model.hiddenSize == 128)
+        let yaml = set.yaml()
+        #expect(yaml.contains("num_key_value_heads: 2") && yaml.contains("tie_word_embeddings: true")
+            && yaml.contains("vocab_size: 300"))
+        #expect(try load(yaml) == set)
+        let untied = try load("dataset: x\nmodel: smollm2-135m\ntie_word_embeddings: false\n")
+        #expect(!untied.model.tieWordEmbeddings)
+        // a byte model's config names, hashes and resolves as before the keys existed (the names
+        // an engine without them derived, so runs and sweeps made then keep their names and resume)
+        #expect(try load("dataset: x\n").runName == "x-d49e95c6")
+        #expect(try load("dataset: x\nnum_key_value_heads: null\ntie_word_embeddings: null\n").runName == "x-d49e95c6")
+        #expect(try load("dataset: fortunes-en\nmodel: base\nlearning_rate: 0.003\n").runName == "fortunes-en-78be422a")
     }
 
     @Test("a preset with shape overrides gives the expected ModelConfig")
