@@ -50,12 +50,18 @@ public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutableP
     return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzerTestOneInput(data, size) }
 }
 #else
-/// Without libFuzzer: runs the reader on each file named on the command line.
+/// Without libFuzzer: runs the reader on each file named on the command line, saying what it read.
 @main struct Replay {
     static func main() throws {
         for path in CommandLine.arguments.dropFirst() {
-            fuzzGGUF(try Data(contentsOf: URL(fileURLWithPath: path)))
-            print("FuzzGGUF: \(path): no crash")
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            do {
+                let file = try GGUFFile(bytes: bytes, path: path)
+                print("FuzzGGUF: read \(file.tensors.count) tensors, \(file.metadataKeys.count) metadata keys")
+            } catch {
+                print("FuzzGGUF: \(error)")
+            }
+            fuzzGGUF(bytes)
         }
     }
 }

@@ -35,12 +35,18 @@ public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutableP
     return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzerTestOneInput(data, size) }
 }
 #else
-/// Without libFuzzer: runs the reader on each file named on the command line.
+/// Without libFuzzer: runs the reader on each file named on the command line, saying what it read.
 @main struct Replay {
     static func main() throws {
         for path in CommandLine.arguments.dropFirst() {
-            fuzzSafetensors(try Data(contentsOf: URL(fileURLWithPath: path)))
-            print("FuzzSafetensors: \(path): no crash")
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            do {
+                let file = try SafetensorsFile(bytes: bytes, path: path)
+                print("FuzzSafetensors: read \(file.names.count) tensors")
+            } catch {
+                print("FuzzSafetensors: \(error)")
+            }
+            fuzzSafetensors(bytes)
         }
     }
 }
