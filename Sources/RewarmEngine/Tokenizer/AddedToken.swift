@@ -90,7 +90,8 @@ struct AddedTokenMatcher: Sendable {
             var stop = matchEnd
             pos = matchEnd
             if token.singleWord {
-                let spaceBefore = start == lo || !WordCharacter.isWord(WordCharacter.scalar(before: start, in: bytes, from: lo))
+                let spaceBefore = start == lo
+                    || !WordCharacter.isWord(WordCharacter.scalar(before: start, in: bytes, from: lo))
                 let spaceAfter = stop == hi || !WordCharacter.isWord(WordCharacter.scalar(at: stop, in: bytes, end: hi))
                 if !spaceBefore || !spaceAfter { continue }
             }

@@ -61,7 +61,9 @@ public struct BPEEncoder {
     }
 
     /// Appends the ids of `bytes` to `out`.
-    public mutating func encode(utf8 bytes: UnsafeBufferPointer<UInt8>, addSpecialTokens: Bool, into out: inout [Int32]) {
+    public mutating func encode(
+        utf8 bytes: UnsafeBufferPointer<UInt8>, addSpecialTokens: Bool, into out: inout [Int32]
+    ) {
         if addSpecialTokens { out += tokenizer.template.prefix }
         var pieces: [AddedTokenSegment] = []
         AddedTokenMatcher.split(
@@ -78,7 +80,9 @@ public struct BPEEncoder {
     }
 
     /// Pre-tokenizes `bytes[range]` (no added tokens in it) and appends its words' ids.
-    private mutating func encodeText(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [Int32]) {
+    private mutating func encodeText(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [Int32]
+    ) {
         guard !range.isEmpty else { return }
         scalars.load(bytes, range)
         var cuts = self.cuts
@@ -133,7 +137,8 @@ public struct BPEEncoder {
     /// `ByteLevel(add_prefix_space: true)`: a piece that does not start with a space is encoded
     /// as " " + piece, in a copy.
     private mutating func encodeWithPrefixSpace(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ text: ScalarText, _ cuts: [Int32], useRegex: Bool, into out: inout [Int32]
+        _ bytes: UnsafeBufferPointer<UInt8>, _ text: ScalarText, _ cuts: [Int32], useRegex: Bool,
+        into out: inout [Int32]
     ) {
         var start = 0
         for end in cuts {

@@ -106,7 +106,8 @@ public struct BPETokenizer: Sendable {
             guard token.id >= 0 else { throw .badID(file: file, field: field, id: Int(token.id), reason: "negative") }
             if Int(token.id) < tokens.count {
                 if tokens[Int(token.id)] != token.content {
-                    throw .duplicateID(file: file, field: field, id: Int(token.id), tokens: [tokens[Int(token.id)], token.content])
+                    throw .duplicateID(file: file, field: field, id: Int(token.id),
+                                       tokens: [tokens[Int(token.id)], token.content])
                 }
             } else if let other = extra.updateValue(token.content, forKey: token.id), other != token.content {
                 throw .duplicateID(file: file, field: field, id: Int(token.id), tokens: [other, token.content])

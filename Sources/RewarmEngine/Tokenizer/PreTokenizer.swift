@@ -40,9 +40,11 @@ public struct PreTokenizer: Equatable, Sendable {
             switch self {
             case .gpt2: #"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"#
             case .llama3:
-                #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#
+                #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*"#
+                    + #"|\s*[\r\n]+|\s+(?!\S)|\s+"#
             case .qwen2:
-                #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#
+                #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*"#
+                    + #"|\s*[\r\n]+|\s+(?!\S)|\s+"#
             }
         }
 
@@ -64,7 +66,8 @@ public struct PreTokenizer: Equatable, Sendable {
     public static let smolLM = PreTokenizer(steps: [
         .digits(individualDigits: true), .byteLevel(addPrefixSpace: false, useRegex: true),
     ])
-    public static let llama3 = PreTokenizer(steps: [.split(.llama3), .byteLevel(addPrefixSpace: false, useRegex: false)])
+    public static let llama3 = PreTokenizer(
+        steps: [.split(.llama3), .byteLevel(addPrefixSpace: false, useRegex: false)])
     public static let qwen2 = PreTokenizer(steps: [.split(.qwen2), .byteLevel(addPrefixSpace: false, useRegex: false)])
 
     /// Throws unless there is exactly one `byteLevel` step and it is the last: a byte-level BPE
@@ -89,7 +92,10 @@ public struct PreTokenizer: Equatable, Sendable {
     /// | `gpt-2`, `phi-2`                                       | `gpt2`        |
     /// | `smollm`, `starcoder` (llama.cpp: `\p{N}` then GPT-2)  | `smolLM`      |
     /// | `llama3`, `llama-v3`, `llama-bpe`                      | `llama3`      |
-    /// | `qwen2`, `deepseek-r1-qwen`                            | `qwen2` (Qwen2's `tokenizer.json` also has an NFC normalizer, which Rewarm does not run: exact only for NFC text) |
+    /// | `qwen2`, `deepseek-r1-qwen`                            | `qwen2` (see below)  |
+    ///
+    /// Qwen2's `tokenizer.json` also has an NFC normalizer, which Rewarm does not run: `qwen2` is
+    /// exact only for NFC text.
     ///
     /// `transformers` 5.23 converts `smollm` without the Digits step (its GGUF table lacks it), so
     /// its tokenizer differs from SmolLM2's `tokenizer.json` on text with digits after spaces;

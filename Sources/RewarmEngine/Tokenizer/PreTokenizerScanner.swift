@@ -98,7 +98,8 @@ struct PreTokenizerScanner {
     }
 
     /// Llama 3 (`maxDigits` 3) and Qwen2 (`maxDigits` 1):
-    /// `(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`.
+    /// `(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*`
+    /// `|\s*[\r\n]+|\s+(?!\S)|\s+` (one pattern, shown on two lines).
     func llama3(_ lo: Int, _ hi: Int, maxDigits: Int, into cuts: inout [Int32]) {
         var i = lo
         while i < hi {

@@ -52,7 +52,8 @@ enum ScalarClass {
         default: break
         }
         guard let age = properties.age,
-              age.major < unicodeVersion.major || (age.major == unicodeVersion.major && age.minor <= unicodeVersion.minor)
+              age.major < unicodeVersion.major
+                || (age.major == unicodeVersion.major && age.minor <= unicodeVersion.minor)
         else { return c }
         switch properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: c |= letter

@@ -53,7 +53,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable, Sendable 
         case let .duplicateID(file, field, id, tokens):
             "\(file): \(field): id \(id) is held by \(tokens.map(JSONLiteral.string).joined(separator: " and "))"
         case let .duplicateToken(file, field, token, ids):
-            "\(file): \(field): token \(JSONLiteral.string(token)) has ids \(ids.map(String.init).joined(separator: " and "))"
+            "\(file): \(field): token \(JSONLiteral.string(token)) has ids "
+                + ids.map(String.init).joined(separator: " and ")
         case let .badID(file, field, id, reason):
             "\(file): \(field): id \(id): \(reason)"
         case let .unknownToken(file, field, token):
@@ -92,5 +93,6 @@ public struct TokenizerOrigin: Equatable, Sendable {
     }
 
     /// Values built in code (tests).
-    public static let memory = TokenizerOrigin(file: "<memory>", tokens: "tokens", merges: "merges", addedTokens: "added_tokens")
+    public static let memory = TokenizerOrigin(
+        file: "<memory>", tokens: "tokens", merges: "merges", addedTokens: "added_tokens")
 }

@@ -16,7 +16,9 @@ import Foundation
 extension BPETokenizer {
     /// Loads `path` and, unless `configPath` is given, `tokenizer_config.json` from the same
     /// folder if it exists.
-    public static func load(tokenizerJSON path: String, config configPath: String? = nil) throws(TokenizerError) -> BPETokenizer {
+    public static func load(
+        tokenizerJSON path: String, config configPath: String? = nil
+    ) throws(TokenizerError) -> BPETokenizer {
         let folder = (path as NSString).deletingLastPathComponent
         let defaultConfig = (folder.isEmpty ? "." : folder) + "/tokenizer_config.json"
         let config: JSONFields?
@@ -58,7 +60,8 @@ extension BPETokenizer {
         for (text, value) in vocab.values {
             let id = try JSONFields.integer(value, file: file, field: "model.vocab.\(JSONLiteral.string(text))")
             guard (0...Int(Int32.max)).contains(id) else {
-                throw .badID(file: file, field: "model.vocab.\(JSONLiteral.string(text))", id: id, reason: "outside 0...Int32.max")
+                throw .badID(file: file, field: "model.vocab.\(JSONLiteral.string(text))", id: id,
+                             reason: "outside 0...Int32.max")
             }
             if let other = textOfID.updateValue(text, forKey: id) {
                 throw .duplicateID(file: file, field: "model.vocab", id: id, tokens: [other, text].sorted())
@@ -78,7 +81,8 @@ extension BPETokenizer {
         tokens.reserveCapacity(count)
         for id in 0..<count {
             guard let text = textOfID[id] else {
-                throw .badID(file: file, field: "model.vocab", id: id, reason: "no token has this id, but id \(count - 1) is used")
+                throw .badID(file: file, field: "model.vocab", id: id,
+                             reason: "no token has this id, but id \(count - 1) is used")
             }
             tokens.append(text)
         }
@@ -100,7 +104,9 @@ extension BPETokenizer {
         var options = BPEModelOptions(
             fuseUnknown: try model.bool("fuse_unk", default: false),
             ignoreMerges: try model.bool("ignore_merges", default: false))
-        if let unk = try model.string("unk_token") { options.unknownTokenID = try idOf(unk, "model.unk_token", in: model) }
+        if let unk = try model.string("unk_token") {
+            options.unknownTokenID = try idOf(unk, "model.unk_token", in: model)
+        }
 
         var roles = SpecialTokenIDs()
         var template = try TokenizerJSONComponents.template(root)

@@ -17,7 +17,8 @@ enum TokenizerJSONComponents {
         }
         for key in ["continuing_subword_prefix", "end_of_word_suffix"] {
             if let affix = try model.string(key), !affix.isEmpty {
-                throw .unsupported(file: file, field: "model.\(key)", value: JSONLiteral.string(affix), supported: "null or \"\"")
+                throw .unsupported(file: file, field: "model.\(key)", value: JSONLiteral.string(affix),
+                                   supported: "null or \"\"")
             }
         }
     }
@@ -44,7 +45,8 @@ enum TokenizerJSONComponents {
     /// `pre_tokenizer`, with `Sequence`s flattened.
     static func preTokenizer(_ root: JSONFields) throws(TokenizerError) -> PreTokenizer {
         guard let object = try root.object("pre_tokenizer") else {
-            throw .unsupported(file: root.file, field: "pre_tokenizer", value: "null", supported: "ByteLevel, Digits, Split, Sequence")
+            throw .unsupported(file: root.file, field: "pre_tokenizer", value: "null",
+                               supported: "ByteLevel, Digits, Split, Sequence")
         }
         var steps: [PreTokenizer.Step] = []
         try appendSteps(object, to: &steps)
@@ -84,7 +86,8 @@ enum TokenizerJSONComponents {
             }
             steps.append(.split(known))
         default:
-            throw .unsupported(file: o.file, field: o.field("type"), value: type, supported: "ByteLevel, Digits, Split, Sequence")
+            throw .unsupported(file: o.file, field: o.field("type"), value: type,
+                               supported: "ByteLevel, Digits, Split, Sequence")
         }
     }
 
@@ -131,7 +134,9 @@ enum TokenizerJSONComponents {
         return template
     }
 
-    static func apply(_ o: JSONFields, to template: inout SpecialTokenTemplate, templates: inout Int) throws(TokenizerError) {
+    static func apply(
+        _ o: JSONFields, to template: inout SpecialTokenTemplate, templates: inout Int
+    ) throws(TokenizerError) {
         let type = try o.requiredString("type")
         switch type {
         case "ByteLevel": return  // offsets only
@@ -140,7 +145,8 @@ enum TokenizerJSONComponents {
         case "TemplateProcessing":
             templates += 1
             guard templates == 1 else {
-                throw .unsupported(file: o.file, field: o.field("type"), value: "a second TemplateProcessing", supported: "one")
+                throw .unsupported(file: o.file, field: o.field("type"), value: "a second TemplateProcessing",
+                                   supported: "one")
             }
             template = try templateProcessing(o)
         default:

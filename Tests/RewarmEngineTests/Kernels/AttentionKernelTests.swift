@@ -193,25 +193,7 @@ struct AttentionKernelTests {
     @Test("attention over 151 positions of heads of 32 channels equals the reference, and its gradients the reference's directional derivatives")
     func longSequenceMatchesReference() {
         let c = AttentionCase(seed: 69, B: 1, T: 151, C: 64, NH: 2)
-        let q = widened(c.q), k = widened(c.k), v = widened(c.v), G = widened(c.dout)
-        expectClose(c.forward().out, c.reference(q: q, k: k, v: v), "out")
-        let fast = c.backward()
-        var rng = SplitMix64(seed: 699)
-        let h = 1e-4
-        for (name, x, grad) in [("dq", q, fast.dq), ("dk", k, fast.dk), ("dv", v, fast.dv)] {
-            let u = widened(rng.floats(x.count))
-            func loss(_ t: Double) -> Double {
-                let moved = zip(x, u).map { $0 + t * $1 }
-                return switch name {
-                case "dq": dot(G, c.reference(q: moved, k: k, v: v))
-                case "dk": dot(G, c.reference(q: q, k: moved, v: v))
-                default: dot(G, c.reference(q: q, k: k, v: moved))
-                }
-            }
-            let numeric = (loss(h) - loss(-h)) / (2 * h)
-            let analytic = dot(widened(grad), u)
-            #expect(abs(analytic - numeric) <= 1e-4 * max(1, abs(numeric)), "\(name): <grad, u> \(analytic), numeric \(numeric)")
-        }
+        c.expectForwardAndGradientsMatchReference(directionSeed: 699)
     }
 }
 
@@ -238,5 +220,32 @@ struct AttentionShape: Sendable, CustomTestStringConvertible {
 extension AttentionCase {
     init(seed: UInt64, shape s: AttentionShape) {
         self.init(seed: seed, B: s.B, T: s.T, C: s.C, NH: s.NH, NKV: s.NKV)
+    }
+}
+
+extension AttentionCase {
+    /// The kernel's output equals the Double reference, and each of dQ, dK, dV matches the
+    /// reference's directional derivative along a random direction (central differences, h = 1e-4).
+    func expectForwardAndGradientsMatchReference(directionSeed: UInt64) {
+        let q = widened(self.q), k = widened(self.k), v = widened(self.v), G = widened(dout)
+        expectClose(forward().out, reference(q: q, k: k, v: v), "out")
+        let fast = backward()
+        var rng = SplitMix64(seed: directionSeed)
+        let h = 1e-4
+        for (name, x, grad) in [("dq", q, fast.dq), ("dk", k, fast.dk), ("dv", v, fast.dv)] {
+            let u = widened(rng.floats(x.count))
+            func loss(_ t: Double) -> Double {
+                let moved = zip(x, u).map { $0 + t * $1 }
+                return switch name {
+                case "dq": dot(G, reference(q: moved, k: k, v: v))
+                case "dk": dot(G, reference(q: q, k: moved, v: v))
+                default: dot(G, reference(q: q, k: k, v: moved))
+                }
+            }
+            let numeric = (loss(h) - loss(-h)) / (2 * h)
+            let analytic = dot(widened(grad), u)
+            #expect(abs(analytic - numeric) <= 1e-4 * max(1, abs(numeric)),
+                    "\(name): <grad, u> \(analytic), numeric \(numeric)")
+        }
     }
 }

@@ -52,24 +52,6 @@ struct GroupedQueryAttentionTests {
     @Test("GQA over 70 positions with 3 key/value heads for 9 query heads (SmolLM2's grouping) equals the reference, gradients included")
     func smolLMGrouping() {
         let c = AttentionCase(seed: 73, B: 1, T: 70, C: 36, NH: 9, NKV: 3)
-        let q = widened(c.q), k = widened(c.k), v = widened(c.v), G = widened(c.dout)
-        expectClose(c.forward().out, c.reference(q: q, k: k, v: v), "out")
-        let fast = c.backward()
-        var rng = SplitMix64(seed: 733)
-        let h = 1e-4
-        for (name, x, grad) in [("dq", q, fast.dq), ("dk", k, fast.dk), ("dv", v, fast.dv)] {
-            let u = widened(rng.floats(x.count))
-            func loss(_ t: Double) -> Double {
-                let moved = zip(x, u).map { $0 + t * $1 }
-                return switch name {
-                case "dq": dot(G, c.reference(q: moved, k: k, v: v))
-                case "dk": dot(G, c.reference(q: q, k: moved, v: v))
-                default: dot(G, c.reference(q: q, k: k, v: moved))
-                }
-            }
-            let numeric = (loss(h) - loss(-h)) / (2 * h)
-            let analytic = dot(widened(grad), u)
-            #expect(abs(analytic - numeric) <= 1e-4 * max(1, abs(numeric)), "\(name): <grad, u> \(analytic), numeric \(numeric)")
-        }
+        c.expectForwardAndGradientsMatchReference(directionSeed: 733)
     }
 }
