@@ -44,6 +44,14 @@ public struct BPETokenizer: Sendable {
     public let origin: TokenizerOrigin
     /// Number of ids, `0..<vocabularySize`: vocabulary and added tokens.
     public let vocabularySize: Int
+    /// The merges in rank order, as given (what a `tokenizer.json` writer lists).
+    public let mergeList: [BPEMerge]
+    /// The added tokens as given.
+    public let addedTokens: [AddedToken]
+    /// 16 hex digits of FNV-1a over everything that decides the ids (tokens, merges, added tokens,
+    /// pre-tokenizer, template, special ids, options): equal fingerprints encode alike, so caches
+    /// of tokenized corpora are keyed by it.
+    public let fingerprint: String
 
     /// (vocabularySize) the text of each id (an added token's content, else the vocabulary entry).
     let texts: [String]
@@ -163,6 +171,11 @@ public struct BPETokenizer: Sendable {
         self.vocabularyIDs = vocabularyIDs
         self.addedIDs = addedIDs
         self.merges = table
+        self.mergeList = merges
+        self.addedTokens = addedTokens
+        self.fingerprint = BPETokenizer.fingerprint(
+            texts: texts, addedOnly: addedOnly, merges: merges, addedTokens: addedTokens,
+            preTokenizer: self.preTokenizer, template: template, specialTokens: specialTokens, options: options)
         var isSpecial = [Bool](repeating: false, count: size)
         for token in addedTokens where token.special { isSpecial[Int(token.id)] = true }
         self.isSpecial = isSpecial
