@@ -13,10 +13,22 @@ public enum FinetuningType: String, CaseIterable, Sendable, Codable {
     public var usesLoRA: Bool { self == .lora || self == .qlora }
 }
 
-/// `quantization_type`: the 4-bit code of a QLoRA base (bitsandbytes' names).
+/// `quantization_type`: how a QLoRA base is held in 4 bits.
 public enum QuantizationType: String, CaseIterable, Sendable, Codable {
-    /// NormalFloat4: quantiles of a standard normal.
+    /// NormalFloat4: quantiles of a standard normal (bitsandbytes' name), quantized here.
     case nf4
-    /// Plain 4-bit float.
+    /// Plain 4-bit float (bitsandbytes' name), quantized here.
     case fp4
+    /// The GGUF `init_from`'s own Q4_0 / Q4_1 blocks, kept as the file holds them (no second
+    /// quantization); only for a GGUF file whose linear weights are all Q4_0 or Q4_1.
+    case gguf
+
+    /// The code book a float32 base is quantized with; nil for `gguf` (nothing is quantized).
+    public var codeBook: FourBitCodeBook? {
+        switch self {
+        case .nf4: .nf4
+        case .fp4: .fp4
+        case .gguf: nil
+        }
+    }
 }

@@ -1,3 +1,11 @@
+/// A 4-bit code book a float32 tensor is quantized with (bitsandbytes' names).
+public enum FourBitCodeBook: String, CaseIterable, Sendable {
+    /// NormalFloat4 (`FourBitCode.nf4`).
+    case nf4
+    /// Plain 4-bit float (`FourBitCode.fp4`).
+    case fp4
+}
+
 /// The 16 values of a 4-bit code, indexed by the stored nibble, as bitsandbytes defines them
 /// (Dettmers et al. 2023, QLoRA, arXiv 2305.14314, section 3 and appendix E).
 public enum FourBitCode {
@@ -17,7 +25,7 @@ public enum FourBitCode {
         return magnitudes + magnitudes.map { -$0 }
     }()
 
-    public static func values(_ type: QuantizationType) -> [Float] {
+    public static func values(_ type: FourBitCodeBook) -> [Float] {
         switch type {
         case .nf4: nf4
         case .fp4: fp4

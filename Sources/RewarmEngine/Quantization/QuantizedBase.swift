@@ -1,11 +1,12 @@
 /// QLoRA's frozen base (Dettmers et al. 2023, arXiv 2305.14314): the seven linear weights of
-/// every layer held as `QuantizedTensor`s, dequantized on the fly into one scratch matrix (the
+/// every layer held in 4 bits (`FrozenLinearWeight`: quantized here, or a GGUF file's own
+/// Q4_0 / Q4_1 blocks), dequantized on the fly into one scratch matrix (the
 /// size of the largest) just before the matrix product that reads it. Embeddings, norms and
 /// lm_head stay float32 in the model's slab, as in bitsandbytes' `Linear4bit` models.
 public final class QuantizedBase: @unchecked Sendable {
     public let type: QuantizationType
     /// The quantized tensors by name (shared with the data-parallel replicas of this base).
-    public var tensors: [String: QuantizedTensor] { store.tensors }
+    public var tensors: [String: FrozenLinearWeight] { store.tensors }
     private let store: Store
     /// (max(OC x IC)) floats: the last dequantized matrix.
     private let scratch: UnsafeMutablePointer<Float>
@@ -17,7 +18,7 @@ public final class QuantizedBase: @unchecked Sendable {
     }
 
     private final class Store {
-        var tensors: [String: QuantizedTensor] = [:]
+        var tensors: [String: FrozenLinearWeight] = [:]
     }
 
     public init(config c: ModelConfig, type: QuantizationType) {
@@ -40,10 +41,17 @@ public final class QuantizedBase: @unchecked Sendable {
 
     deinit { scratch.deallocate() }
 
-    /// Quantizes tensor `name` from `values` (row-major, `shape`).
+    /// Quantizes tensor `name` from `values` (row-major, `shape`) with the base's code book.
     public func quantize(_ name: String, shape: [Int], values: UnsafeBufferPointer<Float>) {
         precondition(values.count <= scratchCount, "\(name) is larger than the scratch matrix")
-        store.tensors[name] = QuantizedTensor(quantizing: values, shape: shape, type: type)
+        guard let book = type.codeBook else { preconditionFailure("a \(type) base holds blocks, it quantizes nothing") }
+        store.tensors[name] = .quantized(QuantizedTensor(quantizing: values, shape: shape, type: book))
+    }
+
+    /// Holds tensor `name` as `weight` (e.g. a GGUF file's blocks) as it is.
+    public func hold(_ name: String, _ weight: FrozenLinearWeight) {
+        precondition(weight.count <= scratchCount, "\(name) is larger than the scratch matrix")
+        store.tensors[name] = weight
     }
 
     /// Tensor `name` dequantized into the scratch matrix (valid until the next call), or nil

@@ -15,7 +15,7 @@ public struct QuantizedTensor: Sendable {
     public static let blockSize = 64
     public static let scaleBlockSize = 256
 
-    public let type: QuantizationType
+    public let type: FourBitCodeBook
     public let shape: [Int]
     public let count: Int
     /// (count + 1) / 2 bytes: two 4-bit code indices per byte.
@@ -28,7 +28,7 @@ public struct QuantizedTensor: Sendable {
     public let scaleOffset: Float
 
     /// Quantizes `values` (row-major, `shape`).
-    public init(quantizing values: UnsafeBufferPointer<Float>, shape: [Int], type: QuantizationType) {
+    public init(quantizing values: UnsafeBufferPointer<Float>, shape: [Int], type: FourBitCodeBook) {
         let n = values.count
         precondition(n == shape.reduce(1, *), "\(n) values for shape \(shape)")
         self.type = type

@@ -52,6 +52,11 @@ public struct ResolvedRun: Sendable {
         } else {
             initCheckpoint = nil
         }
+        if config.finetuningType == .qlora, config.quantizationType == .gguf {
+            // the GGUF source of the blocks is wired in with GGUF init_from (issue 21)
+            throw .invalid(key: "quantization_type",
+                           reason: "gguf keeps a GGUF file's own 4-bit blocks and needs init_from a GGUF file")
+        }
         if config.contextLength > config.model.maxPositionEmbeddings {
             throw .invalid(
                 key: "cutoff_len",

@@ -7,7 +7,7 @@ private func gaussian(_ n: Int, seed: UInt64, std: Float = 0.02) -> [Float] {
     return (0..<n).map { _ in std * rng.nextGaussian() }
 }
 
-private func quantize(_ values: [Float], _ type: QuantizationType) -> QuantizedTensor {
+private func quantize(_ values: [Float], _ type: FourBitCodeBook) -> QuantizedTensor {
     values.withUnsafeBufferPointer { QuantizedTensor(quantizing: $0, shape: [values.count], type: type) }
 }
 
@@ -45,8 +45,8 @@ private func halfGap(_ code: [Float]) -> Float {
         #expect(v.filter { $0 > 0 && $0 < 1e-6 }.count == 1)  // the 10^-6 decade: one midpoint (0.55e-6)
     }
 
-    @Test("a round trip stays within half a code gap of each block's scale, plus the scale's own error", arguments: QuantizationType.allCases)
-    func roundTrip(type: QuantizationType) {
+    @Test("a round trip stays within half a code gap of each block's scale, plus the scale's own error", arguments: FourBitCodeBook.allCases)
+    func roundTrip(type: FourBitCodeBook) {
         let values = gaussian(64 * 300 + 37, seed: 1)  // 2 scale blocks and a partial weight block
         let q = quantize(values, type)
         let back = q.dequantized()
@@ -65,7 +65,7 @@ private func halfGap(_ code: [Float]) -> Float {
     @Test("NF4 has a lower error than FP4 on normally distributed weights (what it is built for)")
     func nf4BeatsFP4() {
         let values = gaussian(64 * 256, seed: 2)
-        func rmse(_ type: QuantizationType) -> Double {
+        func rmse(_ type: FourBitCodeBook) -> Double {
             let back = quantize(values, type).dequantized()
             return (zip(values, back).map { Double($0 - $1) * Double($0 - $1) }.reduce(0, +) / Double(values.count)).squareRoot()
         }
