@@ -12,10 +12,13 @@ ids, which the gated Swift test TokenizerReferenceCheck checks). Here:
 2. `AutoTokenizer.from_pretrained(dir, gguf_file=name)` (transformers' GGUF conversion) is
    compared with the same ids, and with --gpt2-reference (the same vocabulary with the GPT-2
    pre-tokenizer only, no Digits step): the number of documents whose ids differ is reported, not
-   failed on. transformers 5.23 maps `tokenizer.ggml.pre = smollm` to ByteLevel alone, so a
-   document differs from Rewarm (and from SmolLM2's own tokenizer.json and llama.cpp, which
-   put every digit in a word of its own) exactly when the GPT-2 regex keeps digits together
-   (" 42" one word instead of " ", "4", "2"); against --gpt2-reference it should differ nowhere.
+   failed on. transformers 5.23 maps `tokenizer.ggml.pre = smollm` to ByteLevel alone, without
+   the Digits step of SmolLM2's own tokenizer.json (which llama.cpp and Rewarm follow). SmolLM2's
+   vocabulary has no token joining a space and a digit, so " 42" gives the same ids either way;
+   what differs is a run of two or more whitespace characters before a digit: with Digits first
+   the run is a piece of its own and stays one token ("ĠĠĠ", "ĊĊ"), while the GPT-2 regex alone
+   gives its last character to the digit's word (`\s+(?!\S)`), so "ĠĠ" "Ġ" or "Ċ" "Ċ". Against
+   --gpt2-reference (the same vocabulary with ByteLevel alone) it should differ nowhere.
 """
 
 import argparse
