@@ -3,7 +3,8 @@ import PackageDescription
 
 // libFuzzer targets for Rewarm's readers of files from strangers (GGUF, safetensors, and
 // tokenizers: tokenizer.json and GGUF tokenizer metadata). Built and run by
-// `scripts/fuzz TARGET SECONDS` with `-sanitize=fuzzer,address` and `-DREWARM_LIBFUZZER`; built without them, each target is a replayer that runs the reader on the
+// `scripts/fuzz TARGET SECONDS` with `-sanitize=fuzzer,address` and `-DREWARM_LIBFUZZER`; built
+// without them, each target is a replayer that runs the reader on the
 // files named on its command line (to reproduce a crash under a debugger). `CLibFuzzer` declares
 // libFuzzer's driver, which the targets' entry points call (see `FuzzGGUF.swift`).
 let package = Package(

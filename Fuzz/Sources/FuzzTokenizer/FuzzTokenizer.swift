@@ -23,7 +23,9 @@ func fuzzTokenizer(_ bytes: Data) {
         tokenizer = t
     }
     var encoder = tokenizer.makeEncoder()
-    let texts = ["", "Hello world 123!", "  \n\t x", "床前明月光 Grüße 👋🏽", String(decoding: bytes.prefix(512), as: UTF8.self)]
+    let texts = [
+        "", "Hello world 123!", "  \n\t x", "床前明月光 Grüße 👋🏽", String(decoding: bytes.prefix(512), as: UTF8.self),
+    ]
     for text in texts {
         let ids = encoder.encode(text)
         _ = tokenizer.decode(ids, skipSpecialTokens: true)

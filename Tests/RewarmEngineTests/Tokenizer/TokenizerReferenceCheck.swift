@@ -75,8 +75,8 @@ struct TokenizerReferenceCheck {
                 }
                 #expect(undecodable == 0, "\(corpus.name): \(undecodable) documents do not decode to their text")
                 let speed = String(format: "%.1f MB/s", Double(bytes) / 1e6 / max(seconds, 1e-9))
-                print("tokenizer check: \(source): \(corpus.name): \(corpus.documents.count) documents, \(bytes) bytes, "
-                    + "\(tokens) tokens, \(mismatches) mismatches, \(undecodable) not decoding back, Rewarm \(speed)")
+                print("tokenizer check: \(source): \(corpus.name): \(corpus.documents.count) documents, "
+                    + "\(bytes) bytes, \(tokens) tokens, \(mismatches) mismatches, \(undecodable) not decoding back, Rewarm \(speed)")
             }
         }
     }
