@@ -19,6 +19,10 @@ is one, no `.dat` index, no Chinese collection, each file once). Entries are kep
 sequences, tabs and trailing newlines included, which makes the check stricter than the
 cleaned documents Rewarm trains on. `--text NAME=STRING` adds one document.
 
+`--tokenizer-json FILE` without `--save-tokenizer` loads FILE itself (e.g. the tokenizer.json that
+`rewarm tokenizer export` wrote); `--rewarm-gguf MODEL.gguf` records that the Swift check should
+build Rewarm's side from that GGUF's metadata (`BPETokenizer(gguf:)`) and compare it with these ids.
+
 Needs: tokenizers (0.22.1 for the pinned results), gguf (for --gguf). Example:
   python scripts/tokenizer_reference.py --gguf model.gguf --save-tokenizer /tmp/tok \\
       --corpus fortunes-zh=/usr/share/games/fortunes/chinese --out /tmp/ref.json
@@ -174,7 +178,10 @@ def main():
     source.add_argument("--gguf")
     parser.add_argument("--pre-tokenizer", choices=sorted(PRE_TOKENIZERS), help="replace the pre-tokenizer")
     parser.add_argument("--ignore-merges", choices=["true", "false"], help="set model.ignore_merges")
-    parser.add_argument("--save-tokenizer", required=True, help="folder for the tokenizer.json used")
+    parser.add_argument("--save-tokenizer", help="folder for the tokenizer.json used (needed unless "
+                        "--tokenizer-json is used as it is: then that file is loaded itself)")
+    parser.add_argument("--rewarm-gguf", help="have the Swift check build Rewarm's tokenizer from this GGUF "
+                        "(BPETokenizer(gguf:)) instead of from the tokenizer.json")
     parser.add_argument("--corpus", action="append", default=[], metavar="NAME=PATH[,PATH...]")
     parser.add_argument("--text", action="append", default=[], metavar="NAME=STRING")
     parser.add_argument("--classes", action="store_true", help="also dump Oniguruma's \\s \\p{L} \\p{N}")
@@ -193,13 +200,18 @@ def main():
         spec["pre_tokenizer"] = PRE_TOKENIZERS[args.pre_tokenizer]
     if args.ignore_merges:
         spec["model"]["ignore_merges"] = args.ignore_merges == "true"
-    os.makedirs(args.save_tokenizer, exist_ok=True)
-    tokenizer_path = os.path.join(args.save_tokenizer, "tokenizer.json")
-    with open(tokenizer_path, "w", encoding="utf-8") as f:
-        json.dump(spec, f, ensure_ascii=False)
-    if config is not None:
-        with open(os.path.join(args.save_tokenizer, "tokenizer_config.json"), "w", encoding="utf-8") as f:
-            json.dump(config, f, ensure_ascii=False)
+    if args.save_tokenizer:
+        os.makedirs(args.save_tokenizer, exist_ok=True)
+        tokenizer_path = os.path.join(args.save_tokenizer, "tokenizer.json")
+        with open(tokenizer_path, "w", encoding="utf-8") as f:
+            json.dump(spec, f, ensure_ascii=False)
+        if config is not None:
+            with open(os.path.join(args.save_tokenizer, "tokenizer_config.json"), "w", encoding="utf-8") as f:
+                json.dump(config, f, ensure_ascii=False)
+    elif args.tokenizer_json and not args.pre_tokenizer and not args.ignore_merges:
+        tokenizer_path = args.tokenizer_json
+    else:
+        parser.error("--save-tokenizer is needed with --gguf, --pre-tokenizer or --ignore-merges")
     tokenizer = Tokenizer.from_file(tokenizer_path)
 
     corpora = []
@@ -214,6 +226,8 @@ def main():
         corpora.append((name, [text]))
     result = {"tokenizer_json": os.path.abspath(tokenizer_path), "tokenizers_version": __import__("tokenizers").__version__,
               "add_special_tokens": True, "corpora": []}
+    if args.rewarm_gguf:
+        result["rewarm_gguf"] = os.path.abspath(args.rewarm_gguf)
     for name, documents in corpora:
         encodings = tokenizer.encode_batch(documents, add_special_tokens=True)
         result["corpora"].append({"name": name, "documents": [

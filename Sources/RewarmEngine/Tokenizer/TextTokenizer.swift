@@ -1,3 +1,5 @@
+import Foundation
+
 /// The tokenizer a run encodes its corpora with and `rewarm generate` encodes prompts and decodes
 /// samples with: Rewarm's byte tokenizer (its own models, V = 256), or a real model's byte-level
 /// BPE (from its `tokenizer.json` or its GGUF metadata).
@@ -44,5 +46,19 @@ public enum TextTokenizer: Sendable {
     /// The text of `ids`; ill-formed UTF-8 shows as U+FFFD.
     public func decode(_ ids: [Int32]) -> String {
         String(decoding: decodeUTF8(ids), as: UTF8.self)
+    }
+}
+
+extension TextTokenizer {
+    /// The byte-level BPE of a model: a GGUF file's metadata (`BPETokenizer(gguf:)`), a
+    /// `tokenizer.json`, or a Hugging Face folder holding one (with its `tokenizer_config.json`).
+    public static func load(model path: String) throws(TokenizerError) -> TextTokenizer {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw .unreadable(file: path, reason: "no such file or folder")
+        }
+        if isFolder.boolValue { return .bpe(try BPETokenizer.load(tokenizerJSON: path + "/tokenizer.json")) }
+        if path.hasSuffix(".json") { return .bpe(try BPETokenizer.load(tokenizerJSON: path)) }
+        return .bpe(try BPETokenizer.load(gguf: path))
     }
 }

@@ -6,6 +6,8 @@
 public enum TokenizerError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The file does not exist or cannot be read.
     case unreadable(file: String, reason: String)
+    /// A file or folder that cannot be written (`writeHuggingFace`).
+    case unwritable(file: String, reason: String)
     /// The file is not JSON, or its top level is not an object.
     case malformedJSON(file: String, reason: String)
     /// A required field is absent.
@@ -36,6 +38,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable, Sendable 
         switch self {
         case let .unreadable(file, reason):
             "\(file): cannot be read: \(reason)"
+        case let .unwritable(file, reason):
+            "\(file): cannot be written: \(reason)"
         case let .malformedJSON(file, reason):
             "\(file): not a tokenizer JSON file: \(reason)"
         case let .missingField(file, field):

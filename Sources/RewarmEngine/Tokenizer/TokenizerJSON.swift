@@ -77,9 +77,12 @@ extension BPETokenizer {
             addedOnly.insert(token.id)
         }
         let count = (textOfID.keys.max() ?? -1) + 1
+        // Ids are 0..<n without holes, so n is the number of ids: checked before anything of size
+        // `count` is allocated (a vocabulary `{"a": 2147483646}` once asked for 2^31 strings).
+        let checked = min(count, textOfID.count + 1)
         var tokens: [String] = []
-        tokens.reserveCapacity(count)
-        for id in 0..<count {
+        tokens.reserveCapacity(checked)
+        for id in 0..<checked {
             guard let text = textOfID[id] else {
                 throw .badID(file: file, field: "model.vocab", id: id,
                              reason: "no token has this id, but id \(count - 1) is used")

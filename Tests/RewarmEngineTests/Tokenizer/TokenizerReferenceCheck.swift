@@ -13,13 +13,17 @@ struct TokenizerReference: Decodable {
         let documents: [Document]
     }
     let tokenizerJSON: String
+    /// When set (`--rewarm-gguf`), Rewarm's side is `BPETokenizer(gguf:)` of this file, and
+    /// `tokenizerJSON` is what `rewarm tokenizer export` wrote from it.
+    let rewarmGGUF: String?
     let tokenizersVersion: String
     let corpora: [Corpus]
     /// Oniguruma's `\s`, `\p{L}`, `\p{N}` as inclusive scalar ranges (with `--classes`).
     let classes: [String: [[UInt32]]]?
 
     enum CodingKeys: String, CodingKey {
-        case tokenizerJSON = "tokenizer_json", tokenizersVersion = "tokenizers_version", corpora, classes
+        case tokenizerJSON = "tokenizer_json", rewarmGGUF = "rewarm_gguf", tokenizersVersion = "tokenizers_version"
+        case corpora, classes
     }
 
     static func read(_ path: String) throws -> TokenizerReference {
@@ -33,22 +37,32 @@ struct TokenizerReference: Decodable {
 
 /// The whole-corpus comparison `scripts/check-tokenizer` runs: for every reference file in
 /// REWARM_TOKENIZER_CHECK (colon-separated), Rewarm's ids for every document must equal
-/// `tokenizers`' ids. Prints one summary line per corpus (`tokenizer check: ...`).
+/// `tokenizers`' ids. Prints one summary line per corpus (`tokenizer check: ...`) with Rewarm's
+/// encoding speed (one `BPEEncoder` per corpus, its word cache warm after the first documents; a
+/// debug test build, whose engine is compiled `-O` with its checks kept).
 @Suite("Tokenizer: reference check", .enabled(if: TokenizerReference.checkFiles != nil, "set REWARM_TOKENIZER_CHECK (scripts/check-tokenizer)"))
 struct TokenizerReferenceCheck {
     @Test("Every document of every reference corpus encodes to the ids tokenizers gives, and decodes back")
     func corpora() throws {
         for file in TokenizerReference.checkFiles ?? [] {
             let reference = try TokenizerReference.read(file)
-            let tokenizer = try BPETokenizer.load(tokenizerJSON: reference.tokenizerJSON)
+            let fromJSON = try BPETokenizer.load(tokenizerJSON: reference.tokenizerJSON)
+            var tokenizer = fromJSON
+            if let gguf = reference.rewarmGGUF { tokenizer = try BPETokenizer.load(gguf: gguf) }
+            #expect(tokenizer.fingerprint == fromJSON.fingerprint, "the GGUF's tokenizer and its tokenizer.json differ")
+            let source = reference.rewarmGGUF.map { "GGUF " + ($0 as NSString).lastPathComponent + " vs its export" }
+                ?? (reference.tokenizerJSON as NSString).deletingLastPathComponent
             var encoder = tokenizer.makeEncoder()
             for corpus in reference.corpora {
                 var mismatches = 0
                 var undecodable = 0
                 var tokens = 0
                 var bytes = 0
+                var seconds = 0.0
                 for (i, document) in corpus.documents.enumerated() {
+                    let start = DispatchTime.now().uptimeNanoseconds
                     let ids = encoder.encode(document.text)
+                    seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                     tokens += ids.count
                     bytes += document.text.utf8.count
                     if ids != document.ids {
@@ -60,8 +74,9 @@ struct TokenizerReferenceCheck {
                     }
                 }
                 #expect(undecodable == 0, "\(corpus.name): \(undecodable) documents do not decode to their text")
-                print("tokenizer check: \((reference.tokenizerJSON as NSString).deletingLastPathComponent): \(corpus.name): "
-                    + "\(corpus.documents.count) documents, \(bytes) bytes, \(tokens) tokens, \(mismatches) mismatches")
+                let speed = String(format: "%.1f MB/s", Double(bytes) / 1e6 / max(seconds, 1e-9))
+                print("tokenizer check: \(source): \(corpus.name): \(corpus.documents.count) documents, "
+                    + "\(bytes) bytes, \(tokens) tokens, \(mismatches) mismatches, \(undecodable) not decoding back, Rewarm \(speed)")
             }
         }
     }
