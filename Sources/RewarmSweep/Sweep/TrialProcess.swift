@@ -66,7 +66,7 @@ public enum TrialProcess {
                 status = TrialStatus(state: .stopped, step: step, wallSeconds: lastWall, host: host)
             case .diverged(let step, let loss, let norm):
                 let why = "loss \(loss), grad_norm \(norm) at step \(step) "
-                    + "(NaN, infinite, or a loss above \(Int(Trainer.divergenceLoss)) nats)"
+                    + "(NaN, infinite, or a loss above 4 ln V = \(Int(trainer.divergenceLoss)) nats)"
                 status = TrialStatus(state: .diverged, error: why, step: step,
                                      divergedStep: step, wallSeconds: lastWall, host: host)
             }
