@@ -5,7 +5,8 @@ import GRDB
 /// Each table and view is created from SQL whose `--` comments document every column; SQLite
 /// keeps them, so `sqlite3 results/rewarm.sqlite .schema` shows the documentation too.
 /// Timestamps are UTC text `YYYY-MM-DD HH:MM:SS.SSS`; losses are mean next-byte cross-entropy
-/// in nats per token, `*_bpb` the same losses in bits per byte of text; `wall_s` is seconds. GRDB records applied migrations in `grdb_migrations`.
+/// in nats per token, `*_bpb` the same losses in bits per byte of text; `wall_s` is seconds.
+/// GRDB records applied migrations in `grdb_migrations`.
 ///
 /// Never edit a registered migration: add a new one (`v2-...`) at the end of `migrator`.
 enum StoreSchema {

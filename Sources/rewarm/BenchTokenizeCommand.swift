@@ -27,7 +27,8 @@ struct BenchTokenizeCommand: ParsableCommand {
             text = .bytes
         }
         let folder = cacheDir.map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("rewarm-bench-tokenize-\(UUID().uuidString)")
+            ?? FileManager.default.temporaryDirectory
+                .appendingPathComponent("rewarm-bench-tokenize-\(UUID().uuidString)")
         defer { if cacheDir == nil { try? FileManager.default.removeItem(at: folder) } }
         let result: TokenizationBenchmark
         do {

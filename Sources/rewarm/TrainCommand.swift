@@ -75,7 +75,8 @@ struct TrainCommand: ParsableCommand {
         case let .cacheHit(corpus, path): Swift.print("tokens of \(corpus): cached in \(path)")
         case let .cacheRejected(error): Console.error("token cache rejected, tokenizing again: \(error)")
         case let .progress(corpus, done, total):
-            Swift.print(String(format: "tokenizing %@: %.1f of %.1f MB", corpus, Double(done) / 1e6, Double(total) / 1e6))
+            Swift.print(String(format: "tokenizing %@: %.1f of %.1f MB", corpus,
+                               Double(done) / 1e6, Double(total) / 1e6))
         case let .cached(corpus, path): Swift.print("tokens of \(corpus): written to \(path)")
         case let .cacheUnwritable(error): Console.error("token cache not written: \(error)")
         }

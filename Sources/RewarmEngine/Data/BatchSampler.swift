@@ -1,4 +1,5 @@
-/// Training batches: B sequences of T tokens (ids of any tokenizer, `TokenStream`) cut at uniformly random offsets of a token
+/// Training batches: B sequences of T tokens (ids of any tokenizer, `TokenStream`) cut at
+/// uniformly random offsets of a token
 /// stream, with their next-token targets, optionally mixing in a replay stream.
 ///
 /// Counter-based: the batch of (step, micro) depends only on (seed, step, micro), drawn from
@@ -34,7 +35,8 @@ public struct BatchSampler: Sendable {
     /// - Throws: `invalidSetting` for T < 1, B < 1, r outside [0, 1), or r > 0 without a replay
     ///   stream; `streamTooShort` if a stream in use has fewer than T + 1 tokens.
     public init(
-        trainStream trainTokens: TokenStream, trainName: String = "train", replayStream replayTokens: TokenStream? = nil,
+        trainStream trainTokens: TokenStream, trainName: String = "train",
+        replayStream replayTokens: TokenStream? = nil,
         replayName: String = "replay", replayRatio: Double = 0,
         contextLength: Int, batchSize: Int, seed: UInt64
     ) throws(CorpusError) {

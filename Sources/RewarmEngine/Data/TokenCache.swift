@@ -67,8 +67,9 @@ public struct TokenCache: Sendable {
         do { data = try Data(contentsOf: url, options: .mappedIfSafe) } catch {
             throw fail("cannot be read: \(error.localizedDescription)")
         }
-        return try data.withUnsafeBytes { raw in Result { () throws(TokenCacheError) in try Self.parse(raw, expected, fail) } }
-            .get()
+        return try data.withUnsafeBytes { raw in
+            Result { () throws(TokenCacheError) in try Self.parse(raw, expected, fail) }
+        }.get()
     }
 
     /// The streams in `raw` (a whole file), checked against `expected`.

@@ -84,7 +84,9 @@ public struct TokenStream: Sendable, Equatable {
     /// The ids [offset, offset + count) as an array.
     public func slice(from offset: Int, count: Int) -> [Int32] {
         var out = [Int32](repeating: 0, count: count)
-        out.withUnsafeMutableBufferPointer { o in if count > 0 { copy(from: offset, count: count, into: o.baseAddress!) } }
+        out.withUnsafeMutableBufferPointer { o in
+            if count > 0 { copy(from: offset, count: count, into: o.baseAddress!) }
+        }
         return out
     }
 

@@ -68,7 +68,8 @@ public struct ValidationSet: Sendable {
     public init(
         tokens: [UInt8], name: String = "validation", contextLength: Int, maxTokens: Int = 16_384
     ) throws(CorpusError) {
-        try self.init(stream: TokenStream(bytes: tokens), name: name, contextLength: contextLength, maxTokens: maxTokens)
+        try self.init(
+            stream: TokenStream(bytes: tokens), name: name, contextLength: contextLength, maxTokens: maxTokens)
     }
 
     /// The validation set of `corpus`'s byte validation stream.

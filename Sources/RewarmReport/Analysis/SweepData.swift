@@ -143,7 +143,8 @@ public struct SweepData: Sendable {
         let baseMetrics = try baseHash.map { h throws(StoreError) in try store.baseMetrics(baseHash: h) } ?? []
         let base = try baseHash.flatMap { h throws(StoreError) in try store.base(hash: h) }
         return SweepData(name: sweep, specText: record.specText, description: record.description, axes: record.axes,
-                         trials: series, baseMetrics: baseMetrics, baseConfig: base.map { Self.decode($0.configJSON) } ?? [:],
+                         trials: series, baseMetrics: baseMetrics,
+                         baseConfig: base.map { Self.decode($0.configJSON) } ?? [:],
                          baseTokenizer: base?.tokenizer)
     }
 

@@ -104,7 +104,8 @@ public struct SweepReport: Sendable {
         }
         lines.append(counts + "\n" + base + "\n")
         if data.lossUnit == .bitsPerByte {
-            lines.append("The runs used different tokenizers (" + data.tokenizers.map { "`\($0)`" }.joined(separator: ", ")
+            let names = data.tokenizers.map { "`\($0)`" }.joined(separator: ", ")
+            lines.append("The runs used different tokenizers (" + names
                 + "): losses, comparisons, charts and verdicts are in bits per byte of text, not nats per token.\n")
         }
         return lines.joined(separator: "\n")

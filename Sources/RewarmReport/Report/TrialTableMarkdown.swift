@@ -20,7 +20,8 @@ enum TrialTableMarkdown {
         var text = ReportFormat.table(
             header: columns, right: [true, false, true, false] + Array(repeating: true, count: columns.count - 4),
             rows: rows)
-        var legend = "Lup(T), Ldown(T): final validation losses (\(unit.rawValue)), median ± SD over the completed seeds; "
+        var legend = "Lup(T), Ldown(T): final validation losses (\(unit.rawValue)), "
+            + "median ± SD over the completed seeds; "
         if withBPB { legend += "bpb up(T), bpb down(T): the same in bits per byte of text; " }
         legend += "forget = Lup(T) − the base model's final loss"
         legend += baseLoss.map { " (\(ReportFormat.fixed($0, 3)))" } ?? " (no base recorded)"

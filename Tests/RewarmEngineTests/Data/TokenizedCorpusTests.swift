@@ -57,7 +57,9 @@ struct TokenizedCorpusTests {
         let tokenizer = TextTokenizer.bpe(try TinyBPE.tokenizer())
         func load() throws -> (TokenizedCorpus, [TokenizationEvent]) {
             var events: [TokenizationEvent] = []
-            let c = try TokenizedCorpus.load(file, valSize: 0.2, tokenizer: tokenizer, cache: cache) { events.append($0) }
+            let c = try TokenizedCorpus.load(file, valSize: 0.2, tokenizer: tokenizer, cache: cache) {
+                events.append($0)
+            }
             return (c, events)
         }
         let (cold, coldEvents) = try load()
@@ -73,7 +75,8 @@ struct TokenizedCorpusTests {
         bytes[TokenCache.headerSize + 1] ^= 0xFF
         try bytes.write(to: URL(fileURLWithPath: path))
         let (again, events) = try load()
-        #expect(events.first == .cacheRejected(TokenCacheError(path: path, reason: "checksum mismatch (the payload is corrupt)")))
+        #expect(events.first == .cacheRejected(TokenCacheError(
+            path: path, reason: "checksum mismatch (the payload is corrupt)")))
         #expect(again.trainTokens == cold.trainTokens)
         #expect(try load().1.count == 1, "the rewritten file is a hit again")
         // A truncated file and a changed source: a one-line rejection, and a new key.

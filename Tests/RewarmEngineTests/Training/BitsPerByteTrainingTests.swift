@@ -34,8 +34,8 @@ struct BitsPerByteTrainingTests {
         var run = try ResolvedRun(config)
         run.tokenizer = .bpe(bpe)
         var events: [TokenizationEvent] = []
-        let trainer = try Trainer(run, resume: false, tokenCache: TokenCache(directory: dir.appendingPathComponent("cache")),
-                                  onTokenization: { events.append($0) })
+        let cache = TokenCache(directory: dir.appendingPathComponent("cache"))
+        let trainer = try Trainer(run, resume: false, tokenCache: cache, onTokenization: { events.append($0) })
         #expect(try trainer.train { _ in .proceed } == .completed(step: 6))
         #expect(events.contains { if case .cached = $0 { true } else { false } })
         // The validation set as the trainer builds it, for the hand-made bpb.
