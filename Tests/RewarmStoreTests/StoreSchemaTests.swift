@@ -33,25 +33,32 @@ struct StoreSchemaTests {
         }
     }
 
-    @Test("A version-1 database migrates to step_lr with its metric rows kept, and its sweep has no axes")
-    func migratesVersionOne() throws {
-        // Given a file with the version-1 schema holding one sweep, trial and metric row
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        let file = folder.file("v1.sqlite")
+    /// A database file migrated up to `migration` holding one sweep `s`, trial `x` and metric row
+    /// (step 10, rate 0.0025 in `rateColumn`, downstream loss 3.5).
+    static func database(in folder: TemporaryFolder, upTo migration: String, rateColumn: String) throws -> URL {
+        let file = folder.file(migration + ".sqlite")
         let queue = try DatabaseQueue(path: file.path)
-        try StoreSchema.migrator.migrate(queue, upTo: "v1-results-schema")
+        try StoreSchema.migrator.migrate(queue, upTo: migration)
         try queue.write { db in
             try db.execute(sql: """
                 INSERT INTO sweep (name, spec_text, spec_hash, trial_set_hash, created_at, updated_at)
                 VALUES ('s', 'name: s', 'h', 't', 0, 0);
                 INSERT INTO trial (id, sweep, seed, config_json, diff_json, run_dir, state, position)
                 VALUES ('x', 's', 1, '{}', '{}', 'd', 'completed', 0);
-                INSERT INTO metric (trial_id, step, tokens, learning_rate, downstream_loss, wall_s)
+                INSERT INTO metric (trial_id, step, tokens, \(rateColumn), downstream_loss, wall_s)
                 VALUES ('x', 10, 640, 0.0025, 3.5, 1.0);
                 """)
         }
         try queue.close()
+        return file
+    }
+
+    @Test("A version-1 database migrates to step_lr with its metric rows kept, and its sweep has no axes")
+    func migratesVersionOne() throws {
+        // Given a file with the version-1 schema holding one sweep, trial and metric row
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let file = try Self.database(in: folder, upTo: "v1-results-schema", rateColumn: "learning_rate")
         // When a writer opens it, Then the rate reads as step_lr and the sweep has no recorded axes
         let store = try ResultsStore.open(at: file, writer: true)
         #expect(try store.appliedMigrations() == StoreSchema.migrationNames)
@@ -71,20 +78,7 @@ struct StoreSchemaTests {
         // Given a file with the version-2 schema holding one sweep, trial, base and metric row
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let file = folder.file("v2.sqlite")
-        let queue = try DatabaseQueue(path: file.path)
-        try StoreSchema.migrator.migrate(queue, upTo: "v2-step-lr-and-sweep-axes")
-        try queue.write { db in
-            try db.execute(sql: """
-                INSERT INTO sweep (name, spec_text, spec_hash, trial_set_hash, created_at, updated_at)
-                VALUES ('s', 'name: s', 'h', 't', 0, 0);
-                INSERT INTO trial (id, sweep, seed, config_json, diff_json, run_dir, state, position)
-                VALUES ('x', 's', 1, '{}', '{}', 'd', 'completed', 0);
-                INSERT INTO metric (trial_id, step, tokens, step_lr, downstream_loss, wall_s)
-                VALUES ('x', 10, 640, 0.0025, 3.5, 1.0);
-                """)
-        }
-        try queue.close()
+        let file = try Self.database(in: folder, upTo: "v2-step-lr-and-sweep-axes", rateColumn: "step_lr")
         // When a writer opens it, Then the row reads with null bpb and the trial has no tokenizer
         let store = try ResultsStore.open(at: file, writer: true)
         #expect(try store.appliedMigrations() == StoreSchema.migrationNames)
