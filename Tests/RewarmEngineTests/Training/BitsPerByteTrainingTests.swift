@@ -54,6 +54,20 @@ struct BitsPerByteTrainingTests {
         #expect(lines.last!.downstreamLoss < lines.first!.downstreamLoss)
     }
 
+    @Test("a model with zero weights predicts uniformly: loss ln V, bpb = log2(V) x targets / target bytes")
+    func uniformModelBPBByHand() throws {
+        // Stream doc 0 EOS doc 1 EOS under the tiny BPE: [257 32 48 258 257 32 49 258]. With T = 3 the
+        // targets are [32 48 258] and [32 49 258]: 6 tokens standing for 1 + 1 + 2 + 1 + 1 + 2 = 8 bytes.
+        let bpe = try TinyBPE.tokenizer()
+        let stream = TokenStream(ids: [257, 32, 48, 258, 257, 32, 49, 258], vocabularySize: bpe.vocabularySize)
+        let set = try ValidationSet(stream: stream, contextLength: 3, byteLengths: TokenByteLengths(.bpe(bpe)))
+        let config = try RunConfig(values: ["model": "tiny", "vocab_size": 259, "dataset": "x"], source: "test")
+        let model = LlamaModel(config: config.model)  // weights all zero: every logit is 0
+        let (loss, bpb) = model.validationMetrics(on: set, batchSize: 2)
+        #expect(abs(loss - log(259.0)) < 1e-5)
+        #expect(abs(bpb - log2(259.0) * 6 / 8) < 1e-5, "log2(259) x 6 / 8 = 6.0136")
+    }
+
     @Test("a tokenizer with more ids than the model's vocabulary is refused before anything is written")
     func vocabularyMustHoldTheTokenizer() throws {
         let dir = temporaryFolder("bpb-vocab")
