@@ -39,7 +39,15 @@ public enum TrialProcess {
             let run = try ResolvedRun(config)
             let resume = !Checkpoint.list(in: directory).isEmpty
                 || FileManager.default.fileExists(atPath: directory.appendingPathComponent("metrics.jsonl").path)
-            let trainer = try Trainer(run, resume: resume)
+            let trainer = try Trainer(run, resume: resume) { event in
+                switch event {
+                case .progress: break
+                case let .cacheHit(corpus, path): appendLog("tokens of \(corpus) read from \(path)", in: directory)
+                case let .cached(corpus, path): appendLog("tokens of \(corpus) written to \(path)", in: directory)
+                case let .cacheRejected(e): appendLog("token cache rejected, tokenized again: \(e)", in: directory)
+                case let .cacheUnwritable(e): appendLog("token cache not written: \(e)", in: directory)
+                }
+            }
             let maxSteps = config.maxSteps
             var lastWall = 0.0
             let outcome = try trainer.train { event in
