@@ -15,6 +15,7 @@ extension ResultsStore {
             guard try TrialRecord.exists(db, key: trialID) else {
                 throw StoreError.unknownTrial(path: path, id: trialID)
             }
+            try Self.recordTokenizer(of: records, table: "trial", key: "id", id: trialID, db)
             return try Self.upsert(records, into: "metric", owner: "trial_id", id: trialID, db)
         }
     }
@@ -27,6 +28,7 @@ extension ResultsStore {
             guard try BaseRecord.exists(db, key: baseHash) else {
                 throw StoreError.unknownBase(path: path, hash: baseHash)
             }
+            try Self.recordTokenizer(of: records, table: "base", key: "hash", id: baseHash, db)
             return try Self.upsert(records, into: "base_metric", owner: "base_hash", id: baseHash, db)
         }
     }
@@ -77,6 +79,13 @@ extension ResultsStore {
         return records.count
     }
 
+    /// Sets the run's `tokenizer` column to the one its newest metrics line names (if any does).
+    private static func recordTokenizer(of records: [MetricsRecord], table: String, key: String, id: String,
+                                        _ db: Database) throws {
+        guard let tokenizer = records.last(where: { $0.tokenizer != nil })?.tokenizer else { return }
+        try db.execute(sql: "UPDATE \(table) SET tokenizer = ? WHERE \(key) = ?", arguments: [tokenizer, id])
+    }
+
     /// Rows of the `metric` table: every trial's evaluations.
     public func metricRowCount() throws(StoreError) -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM metric") ?? 0 }
@@ -91,7 +100,7 @@ extension ResultsStore {
     private static func record(_ row: Row) -> MetricsRecord {
         MetricsRecord(step: row["step"], tokens: row["tokens"], stepLR: row["step_lr"],
                       trainLoss: row["train_loss"], upstreamLoss: row["upstream_loss"],
-                      downstreamLoss: row["downstream_loss"], gradNorm: row["grad_norm"],
-                      wallSeconds: row["wall_s"])
+                      downstreamLoss: row["downstream_loss"], upstreamBPB: row["upstream_bpb"],
+                      downstreamBPB: row["downstream_bpb"], gradNorm: row["grad_norm"], wallSeconds: row["wall_s"])
     }
 }

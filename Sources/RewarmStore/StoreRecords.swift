@@ -88,9 +88,12 @@ public struct BaseRecord: Codable, Equatable, Sendable, FetchableRecord, Persist
     public var wallSeconds: Double?
     public var createdAt: Date
     public var finishedAt: Date?
+    /// `TextTokenizer.identity` of the base's tokenizer, from its ingested metrics (schema v3);
+    /// nil before a metrics line names it.
+    public var tokenizer: String? = nil
 
     enum CodingKeys: String, CodingKey {
-        case hash, state, error
+        case hash, state, error, tokenizer
         case configJSON = "config_json", runDir = "run_dir", wallSeconds = "wall_s"
         case createdAt = "created_at", finishedAt = "finished_at"
     }
@@ -132,12 +135,16 @@ public struct TrialRecord: Codable, Equatable, Sendable, FetchableRecord, Persis
     public var host: String?
     /// Order of the trial in the sweep's expansion (0-based).
     public var position: Int
+    /// `TextTokenizer.identity` of the trial's tokenizer, from its ingested metrics (schema v3);
+    /// nil before a metrics line names it (runs from before v3 read bytes).
+    public var tokenizer: String?
 
     public init(id: String, sweep: String, name: String? = nil, seed: Int, configJSON: String,
                 diffJSON: String, baseHash: String?, runDir: String, position: Int,
                 state: RunState = .pending, error: String? = nil, divergedStep: Int? = nil,
                 startedAt: Date? = nil, finishedAt: Date? = nil, wallSeconds: Double? = nil,
-                host: String? = nil) {
+                host: String? = nil, tokenizer: String? = nil) {
+        self.tokenizer = tokenizer
         self.id = id
         self.sweep = sweep
         self.name = name
@@ -157,7 +164,7 @@ public struct TrialRecord: Codable, Equatable, Sendable, FetchableRecord, Persis
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, sweep, name, seed, state, error, host, position
+        case id, sweep, name, seed, state, error, host, position, tokenizer
         case configJSON = "config_json", diffJSON = "diff_json", baseHash = "base_hash"
         case runDir = "run_dir", divergedStep = "diverged_step"
         case startedAt = "started_at", finishedAt = "finished_at", wallSeconds = "wall_s"
@@ -183,12 +190,18 @@ public struct TrialSummary: Decodable, Equatable, Sendable, FetchableRecord, Tab
     public var step: Int?
     public var upstreamLoss: Double?
     public var downstreamLoss: Double?
+    /// The final losses in bits per byte (nil for metrics from before schema v3).
+    public var upstreamBPB: Double?
+    public var downstreamBPB: Double?
     /// The process's seconds when finished, else the training seconds of the last evaluation.
     public var wallSeconds: Double?
     public var position: Int
+    /// The trial's tokenizer identity, nil before its metrics name it.
+    public var tokenizer: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, sweep, name, seed, state, step, position
+        case id, sweep, name, seed, state, step, position, tokenizer
         case upstreamLoss = "upstream_loss", downstreamLoss = "downstream_loss", wallSeconds = "wall_s"
+        case upstreamBPB = "upstream_bpb", downstreamBPB = "downstream_bpb"
     }
 }

@@ -5,7 +5,8 @@ import GRDB
 /// Each table and view is created from SQL whose `--` comments document every column; SQLite
 /// keeps them, so `sqlite3 results/rewarm.sqlite .schema` shows the documentation too.
 /// Timestamps are UTC text `YYYY-MM-DD HH:MM:SS.SSS`; losses are mean next-byte cross-entropy
-/// in nats; `wall_s` is seconds. GRDB records applied migrations in `grdb_migrations`.
+/// in nats per token, `*_bpb` the same losses in bits per byte of text; `wall_s` is seconds.
+/// GRDB records applied migrations in `grdb_migrations`.
 ///
 /// Never edit a registered migration: add a new one (`v2-...`) at the end of `migrator`.
 enum StoreSchema {
@@ -21,6 +22,9 @@ enum StoreSchema {
         }
         migrator.registerMigration("v2-step-lr-and-sweep-axes") { db in
             for sql in v2 { try db.execute(sql: sql) }
+        }
+        migrator.registerMigration("v3-bits-per-byte-and-tokenizer") { db in
+            for sql in v3 { try db.execute(sql: sql) }
         }
         return migrator
     }
@@ -129,5 +133,31 @@ enum StoreSchema {
         "ALTER TABLE base_metric RENAME COLUMN learning_rate TO step_lr",
         "ALTER TABLE sweep ADD COLUMN description TEXT",
         "ALTER TABLE sweep ADD COLUMN axes_json TEXT",
+    ]
+
+    /// Version 3: bits per byte beside the losses (`upstream_bpb`, `downstream_bpb` in `metric`
+    /// and `base_metric`: sum of token losses in nats / bytes of text / ln 2; NULL for rows
+    /// ingested from metrics lines written before them), and the tokenizer of each run
+    /// (`trial.tokenizer`, `base.tokenizer`: `TextTokenizer.identity`, "bytes" or "bpe-<hex>";
+    /// NULL until a metrics line that names it is ingested, i.e. for runs from before v3, which
+    /// read bytes). `trial_summary` gains the final bpb and the tokenizer. FROZEN.
+    static let v3: [String] = [
+        "ALTER TABLE metric ADD COLUMN upstream_bpb REAL",
+        "ALTER TABLE metric ADD COLUMN downstream_bpb REAL",
+        "ALTER TABLE base_metric ADD COLUMN upstream_bpb REAL",
+        "ALTER TABLE base_metric ADD COLUMN downstream_bpb REAL",
+        "ALTER TABLE trial ADD COLUMN tokenizer TEXT",
+        "ALTER TABLE base ADD COLUMN tokenizer TEXT",
+        "DROP VIEW trial_summary",
+        """
+        CREATE VIEW trial_summary AS -- each trial with its final metric (NULLs before the first evaluation)
+        SELECT t.id, t.sweep, t.name, t.seed, t.state,
+               f.step, f.upstream_loss, f.downstream_loss,
+               COALESCE(t.wall_s, f.wall_s) AS wall_s, -- process seconds when finished, else training seconds so far
+               t.position,
+               f.upstream_bpb, f.downstream_bpb, -- (v3) the final losses in bits per byte
+               t.tokenizer -- (v3) the run's tokenizer identity; NULL before its metrics name it
+        FROM trial t LEFT JOIN final_metric f ON f.trial_id = t.id
+        """,
     ]
 }

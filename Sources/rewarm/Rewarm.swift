@@ -25,7 +25,8 @@ struct Rewarm: AsyncParsableCommand {
         subcommands: [
             TrainCommand.self, SweepCommand.self, StatusCommand.self, ReportCommand.self, CompareCommand.self,
             ListCommand.self, ExportCommand.self, MergeCommand.self, GenerateCommand.self, BenchCommand.self,
-            BenchIngestCommand.self, KeysCommand.self, TokenizerCommand.self, RunTrialCommand.self,
+            BenchIngestCommand.self, BenchTokenizeCommand.self, KeysCommand.self, TokenizerCommand.self,
+            RunTrialCommand.self,
             BLASProbeCommand.self,
         ]
     )

@@ -40,7 +40,7 @@ struct TrainCommand: ParsableCommand {
         }
         let trainer: Trainer
         do {
-            trainer = try Trainer(resolved, resume: resume)
+            trainer = try Trainer(resolved, resume: resume, onTokenization: TrainCommand.show)
         } catch {
             Console.error(error.description)
             throw ExitCode(2)
@@ -69,6 +69,20 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
+    /// A line per tokenization event (progress of a long BPE tokenization, cache use).
+    static func show(_ event: TokenizationEvent) {
+        switch event {
+        case let .cacheHit(corpus, path): Swift.print("tokens of \(corpus): cached in \(path)")
+        case let .cacheRejected(error): Console.error("token cache rejected, tokenizing again: \(error)")
+        case let .progress(corpus, done, total):
+            Swift.print(String(format: "tokenizing %@: %.1f of %.1f MB", corpus,
+                               Double(done) / 1e6, Double(total) / 1e6))
+        case let .cached(corpus, path): Swift.print("tokens of \(corpus): written to \(path)")
+        case let .cacheUnwritable(error): Console.error("token cache not written: \(error)")
+        }
+        Console.flush()
+    }
+
     static func show(_ event: TrainingEvent, maxSteps: Int, quiet: Bool) {
         switch event {
         case .started(let s):
@@ -89,7 +103,9 @@ struct TrainCommand: ParsableCommand {
             break
         case .evaluation(let m):
             var line = "eval step \(m.step) | downstream \(Console.loss(m.downstreamLoss))"
+            if let b = m.downstreamBPB { line += " (\(Console.loss(b)) bpb)" }
             if let u = m.upstreamLoss { line += " | upstream \(Console.loss(u))" }
+            if let b = m.upstreamBPB { line += " (\(Console.loss(b)) bpb)" }
             if let t = m.trainLoss { line += " | train \(Console.loss(t))" }
             line += " | \(Console.duration(m.wallSeconds))"
             Swift.print(line)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RewarmEngine
 import Testing
 @testable import RewarmStore
 
@@ -32,25 +33,32 @@ struct StoreSchemaTests {
         }
     }
 
-    @Test("A version-1 database migrates to step_lr with its metric rows kept, and its sweep has no axes")
-    func migratesVersionOne() throws {
-        // Given a file with the version-1 schema holding one sweep, trial and metric row
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        let file = folder.file("v1.sqlite")
+    /// A database file migrated up to `migration` holding one sweep `s`, trial `x` and metric row
+    /// (step 10, rate 0.0025 in `rateColumn`, downstream loss 3.5).
+    static func database(in folder: TemporaryFolder, upTo migration: String, rateColumn: String) throws -> URL {
+        let file = folder.file(migration + ".sqlite")
         let queue = try DatabaseQueue(path: file.path)
-        try StoreSchema.migrator.migrate(queue, upTo: "v1-results-schema")
+        try StoreSchema.migrator.migrate(queue, upTo: migration)
         try queue.write { db in
             try db.execute(sql: """
                 INSERT INTO sweep (name, spec_text, spec_hash, trial_set_hash, created_at, updated_at)
                 VALUES ('s', 'name: s', 'h', 't', 0, 0);
                 INSERT INTO trial (id, sweep, seed, config_json, diff_json, run_dir, state, position)
                 VALUES ('x', 's', 1, '{}', '{}', 'd', 'completed', 0);
-                INSERT INTO metric (trial_id, step, tokens, learning_rate, downstream_loss, wall_s)
+                INSERT INTO metric (trial_id, step, tokens, \(rateColumn), downstream_loss, wall_s)
                 VALUES ('x', 10, 640, 0.0025, 3.5, 1.0);
                 """)
         }
         try queue.close()
+        return file
+    }
+
+    @Test("A version-1 database migrates to step_lr with its metric rows kept, and its sweep has no axes")
+    func migratesVersionOne() throws {
+        // Given a file with the version-1 schema holding one sweep, trial and metric row
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let file = try Self.database(in: folder, upTo: "v1-results-schema", rateColumn: "learning_rate")
         // When a writer opens it, Then the rate reads as step_lr and the sweep has no recorded axes
         let store = try ResultsStore.open(at: file, writer: true)
         #expect(try store.appliedMigrations() == StoreSchema.migrationNames)
@@ -63,6 +71,32 @@ struct StoreSchemaTests {
                               description: "two LRs", axes: axes)
         #expect(try store.sweep(named: "s")?.axes == axes)
         #expect(try store.sweep(named: "s")?.description == "two LRs")
+    }
+
+    @Test("A version-2 database migrates to v3 with its rows kept, null bits per byte, and tokenizers from new metrics")
+    func migratesVersionTwo() throws {
+        // Given a file with the version-2 schema holding one sweep, trial, base and metric row
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let file = try Self.database(in: folder, upTo: "v2-step-lr-and-sweep-axes", rateColumn: "step_lr")
+        // When a writer opens it, Then the row reads with null bpb and the trial has no tokenizer
+        let store = try ResultsStore.open(at: file, writer: true)
+        #expect(try store.appliedMigrations() == StoreSchema.migrationNames)
+        #expect(StoreSchema.migrationNames.last == "v3-bits-per-byte-and-tokenizer")
+        let old = try #require(try store.metrics(trialID: "x").first)
+        #expect(old.downstreamLoss == 3.5 && old.downstreamBPB == nil && old.upstreamBPB == nil)
+        #expect(try store.trial(id: "x")?.tokenizer == nil)
+        // And a metrics file with bpb and a tokenizer fills the new columns
+        let metrics = folder.file("metrics.jsonl")
+        let record = MetricsRecord(step: 20, tokens: 1280, stepLR: 0.002, trainLoss: 3.0, upstreamLoss: 2.0,
+                                   downstreamLoss: 3.0, upstreamBPB: 2.9, downstreamBPB: 4.3, gradNorm: 1,
+                                   wallSeconds: 2, tokenizer: "bpe-0123456789abcdef")
+        let encoder = JSONEncoder()
+        try (encoder.encode(record) + Data("\n".utf8)).write(to: metrics)
+        try store.ingestMetrics(trialID: "x", from: metrics)
+        #expect(try store.metrics(trialID: "x").last?.downstreamBPB == 4.3)
+        #expect(try store.trial(id: "x")?.tokenizer == "bpe-0123456789abcdef")
+        #expect(try store.summaries(sweep: "s").first?.upstreamBPB == 2.9)
     }
 
     @Test("The state column refuses a state outside the five")

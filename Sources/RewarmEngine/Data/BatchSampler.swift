@@ -1,4 +1,5 @@
-/// Training batches: B sequences of T byte tokens cut at uniformly random offsets of a token
+/// Training batches: B sequences of T tokens (ids of any tokenizer, `TokenStream`) cut at
+/// uniformly random offsets of a token
 /// stream, with their next-token targets, optionally mixing in a replay stream.
 ///
 /// Counter-based: the batch of (step, micro) depends only on (seed, step, micro), drawn from
@@ -22,8 +23,8 @@ public struct BatchSampler: Sendable {
     /// r: probability that a sequence comes from the replay stream.
     public let replayRatio: Double
     /// The training stream (D1) and the replay stream (D0; empty when there is none).
-    public let trainTokens: [UInt8]
-    public let replayTokens: [UInt8]
+    public let trainTokens: TokenStream
+    public let replayTokens: TokenStream
 
     /// First key of the batch RNG ("BATCHES\0"), separating its streams from other users'.
     public static let rngTag: UInt64 = 0x4241_5443_4845_5300
@@ -34,7 +35,8 @@ public struct BatchSampler: Sendable {
     /// - Throws: `invalidSetting` for T < 1, B < 1, r outside [0, 1), or r > 0 without a replay
     ///   stream; `streamTooShort` if a stream in use has fewer than T + 1 tokens.
     public init(
-        trainTokens: [UInt8], trainName: String = "train", replayTokens: [UInt8]? = nil,
+        trainStream trainTokens: TokenStream, trainName: String = "train",
+        replayStream replayTokens: TokenStream? = nil,
         replayName: String = "replay", replayRatio: Double = 0,
         contextLength: Int, batchSize: Int, seed: UInt64
     ) throws(CorpusError) {
@@ -59,15 +61,41 @@ public struct BatchSampler: Sendable {
             throw .streamTooShort(corpus: replayName, tokens: replay.count, cutoffLen: contextLength)
         }
         self.trainTokens = trainTokens
-        self.replayTokens = replayRatio > 0 ? replayTokens ?? [] : []
+        self.replayTokens = replayRatio > 0 ? replayTokens ?? TokenStream(bytes: []) : TokenStream(bytes: [])
         self.replayRatio = replayRatio
         self.contextLength = contextLength
         self.batchSize = batchSize
         self.seed = seed
     }
 
+    /// Byte streams (`TokenStream(bytes:)`), as `init(trainStream:...)`.
+    public init(
+        trainTokens: [UInt8], trainName: String = "train", replayTokens: [UInt8]? = nil,
+        replayName: String = "replay", replayRatio: Double = 0,
+        contextLength: Int, batchSize: Int, seed: UInt64
+    ) throws(CorpusError) {
+        try self.init(
+            trainStream: TokenStream(bytes: trainTokens), trainName: trainName,
+            replayStream: replayTokens.map(TokenStream.init(bytes:)), replayName: replayName,
+            replayRatio: replayRatio, contextLength: contextLength, batchSize: batchSize, seed: seed)
+    }
+
     /// Samples `corpus`'s training stream, replaying `replay`'s training stream with
-    /// probability `replayRatio` per sequence (see the type's notes).
+    /// probability `replayRatio` per sequence (see the type's notes). Both must come from the
+    /// same tokenizer.
+    public init(
+        corpus: TokenizedCorpus, replay: TokenizedCorpus? = nil, replayRatio: Double = 0,
+        contextLength: Int, batchSize: Int, seed: UInt64
+    ) throws(CorpusError) {
+        precondition(replay == nil || replay?.tokenizerIdentity == corpus.tokenizerIdentity,
+                     "the replay corpus must be tokenized like the training corpus")
+        try self.init(
+            trainStream: corpus.trainTokens, trainName: corpus.name + " (train split)",
+            replayStream: replay?.trainTokens, replayName: (replay?.name ?? "replay") + " (train split)",
+            replayRatio: replayRatio, contextLength: contextLength, batchSize: batchSize, seed: seed)
+    }
+
+    /// The byte streams of `corpus` and `replay` (`TextTokenizer.bytes`).
     public init(
         corpus: Corpus, replay: Corpus? = nil, replayRatio: Double = 0,
         contextLength: Int, batchSize: Int, seed: UInt64
@@ -117,14 +145,8 @@ public struct BatchSampler: Sendable {
         for (b, draw) in draws(step: step, micro: micro).enumerated() {
             if draw.fromReplay { replayed += 1 }
             let stream = draw.fromReplay ? replayTokens : trainTokens
-            stream.withUnsafeBufferPointer { s in
-                let source = s.baseAddress! + draw.offset
-                let row = b * T
-                for t in 0..<T {
-                    inputs[row + t] = Int32(source[t])
-                    targets[row + t] = Int32(source[t + 1])
-                }
-            }
+            stream.copy(from: draw.offset, count: T, into: inputs + b * T)
+            stream.copy(from: draw.offset + 1, count: T, into: targets + b * T)
         }
         return replayed
     }

@@ -1,5 +1,6 @@
-/// A corpus as token streams: the training documents and the validation documents, each
-/// concatenated into one stream of byte tokens (`ByteTokenizer`).
+/// A corpus as byte streams: the training documents and the validation documents, each
+/// concatenated into one stream of byte tokens (`ByteTokenizer`). `TokenizedCorpus` turns it into
+/// the id streams of any `TextTokenizer` (for `.bytes`, these very streams).
 ///
 /// Every document is followed by `documentSeparator`, "\n\n" (a blank line): documents are
 /// trimmed of trailing whitespace, so the separator is the only whitespace after each one and
@@ -19,6 +20,11 @@ public struct Corpus: Sendable {
     public let validationDocumentCount: Int
     /// Bytes of all documents after cleaning and trimming, without separators.
     public let textByteCount: Int
+    /// (trainDocumentCount) where each training document ends in `trainTokens`, its separator
+    /// included: document i is `trainTokens[ends[i - 1] ..< ends[i] - 2]` (ends[-1] = 0).
+    public let trainDocumentEnds: [Int]
+    /// (validationDocumentCount) the same for `validationTokens`.
+    public let validationDocumentEnds: [Int]
 
     /// What follows every document in a token stream: a blank line, "\n\n".
     public static let documentSeparator: [UInt8] = [0x0A, 0x0A]
@@ -57,14 +63,18 @@ public struct Corpus: Sendable {
         let separator = Corpus.documentSeparator
         var train: [UInt8] = []
         var validation: [UInt8] = []
+        var trainEnds: [Int] = []
+        var validationEnds: [Int] = []
         train.reserveCapacity(textBytes + separator.count * kept.count)
         for (i, document) in kept.enumerated() {
             if isValidation[i] {
                 validation += document
                 validation += separator
+                validationEnds.append(validation.count)
             } else {
                 train += document
                 train += separator
+                trainEnds.append(train.count)
             }
         }
         self.name = name
@@ -74,6 +84,20 @@ public struct Corpus: Sendable {
         self.trainDocumentCount = kept.count - validationCount
         self.validationDocumentCount = validationCount
         self.textByteCount = textBytes
+        self.trainDocumentEnds = trainEnds
+        self.validationDocumentEnds = validationEnds
+    }
+
+    /// The documents of the training (or validation) stream in order, as UTF-8 bytes without
+    /// their separators.
+    public func documents(validation: Bool) -> [ArraySlice<UInt8>] {
+        let stream = validation ? validationTokens : trainTokens
+        let ends = validation ? validationDocumentEnds : trainDocumentEnds
+        var start = 0
+        return ends.map { end in
+            defer { start = end }
+            return stream[start..<(end - Corpus.documentSeparator.count)]
+        }
     }
 
     /// FNV-1a (64-bit) of the training then the validation stream: equal fingerprints mean the

@@ -1,4 +1,5 @@
-/// A fixed validation set: non-overlapping blocks of T + 1 tokens of a validation stream.
+/// A fixed validation set: non-overlapping blocks of T + 1 tokens of a validation stream (ids of
+/// any tokenizer).
 ///
 /// The stream is cut into M = floor(N / (T + 1)) blocks, block j = tokens [j (T+1), (j+1) (T+1)),
 /// whose first T tokens are inputs and last T the targets. If M exceeds the budget
@@ -11,6 +12,10 @@
 /// and then holds only `count` < B rows (no padding). Every block is in exactly one batch, so
 /// the exact mean loss over the set is sum over batches of (sum of the batch's count * T token
 /// losses) / `tokenCount`; equivalently, weight each batch's mean token loss by its `count`.
+///
+/// Bits per byte: `targetByteCount` is the bytes of text the set's predicted tokens stand for
+/// (`TokenByteLengths`), so bpb = (sum of target-token losses in nats) / targetByteCount / ln 2
+/// (findings.md, "Vocabulary"); for byte tokens targetByteCount = tokenCount.
 public struct ValidationSet: Sendable {
     /// T: predicted tokens per block (`cutoff_len`).
     public let contextLength: Int
@@ -18,13 +23,16 @@ public struct ValidationSet: Sendable {
     public let blockStarts: [Int]
     /// M: how many whole blocks the stream holds before the budget.
     public let availableBlockCount: Int
+    /// Bytes of text the blockCount * T target tokens stand for (`TokenByteLengths`).
+    public let targetByteCount: Int
     /// (blockCount, T + 1) the kept blocks' tokens.
-    let blocks: [UInt8]
+    let blocks: [Int32]
 
     /// - Throws: `invalidSetting` for T < 1 or maxTokens < 1; `streamTooShort` (naming
     ///   `name`) if the stream holds fewer than T + 1 tokens.
     public init(
-        tokens: [UInt8], name: String = "validation", contextLength: Int, maxTokens: Int = 16_384
+        stream tokens: TokenStream, name: String = "validation", contextLength: Int, maxTokens: Int = 16_384,
+        byteLengths: TokenByteLengths = TokenByteLengths(.bytes)
     ) throws(CorpusError) {
         guard contextLength >= 1 else {
             throw .invalidSetting(key: "cutoff_len", value: "\(contextLength)", expected: "a positive number of tokens")
@@ -42,20 +50,43 @@ public struct ValidationSet: Sendable {
         let indices: [Int] = available <= budget
             ? Array(0..<available)
             : (0..<budget).map { k in (2 * k + 1) * available / (2 * budget) }
-        var blocks: [UInt8] = []
+        var blocks: [Int32] = []
         blocks.reserveCapacity(indices.count * width)
-        for j in indices { blocks += tokens[(j * width)..<((j + 1) * width)] }
+        var targetBytes = 0
+        for j in indices {
+            blocks += tokens.slice(from: j * width, count: width)
+            targetBytes += byteLengths.bytes(of: tokens, from: j * width + 1, count: contextLength)
+        }
+        self.targetByteCount = targetBytes
         self.contextLength = contextLength
         self.availableBlockCount = available
         self.blockStarts = indices.map { $0 * width }
         self.blocks = blocks
     }
 
-    /// The validation set of `corpus`'s validation stream.
+    /// A stream of byte tokens (`TokenStream(bytes:)`).
+    public init(
+        tokens: [UInt8], name: String = "validation", contextLength: Int, maxTokens: Int = 16_384
+    ) throws(CorpusError) {
+        try self.init(
+            stream: TokenStream(bytes: tokens), name: name, contextLength: contextLength, maxTokens: maxTokens)
+    }
+
+    /// The validation set of `corpus`'s byte validation stream.
     public init(corpus: Corpus, contextLength: Int, maxTokens: Int = 16_384) throws(CorpusError) {
         try self.init(
             tokens: corpus.validationTokens, name: corpus.name + " (validation split)",
             contextLength: contextLength, maxTokens: maxTokens)
+    }
+
+    /// The validation set of `corpus`'s validation stream; `byteLengths` must be of the
+    /// tokenizer that made it.
+    public init(
+        corpus: TokenizedCorpus, byteLengths: TokenByteLengths, contextLength: Int, maxTokens: Int = 16_384
+    ) throws(CorpusError) {
+        try self.init(
+            stream: corpus.validationTokens, name: corpus.name + " (validation split)",
+            contextLength: contextLength, maxTokens: maxTokens, byteLengths: byteLengths)
     }
 
     /// How many blocks are kept (at most max(1, maxTokens / T)).
@@ -95,8 +126,8 @@ public struct ValidationSet: Sendable {
             for (r, block) in rows.enumerated() {
                 let source = b.baseAddress! + block * (T + 1)
                 for t in 0..<T {
-                    inputs[r * T + t] = Int32(source[t])
-                    targets[r * T + t] = Int32(source[t + 1])
+                    inputs[r * T + t] = source[t]
+                    targets[r * T + t] = source[t + 1]
                 }
             }
         }

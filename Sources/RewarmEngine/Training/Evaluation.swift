@@ -1,3 +1,5 @@
+import Foundation
+
 extension LlamaModel {
     /// Mean next-byte cross-entropy (nats) over every position of every block of `set`,
     /// evaluated in batches of up to `batchSize` blocks, without dropout (each batch split across
@@ -17,5 +19,14 @@ extension LlamaModel {
             positions += count * T
         }
         return total / Double(max(positions, 1))
+    }
+
+    /// The mean loss (nats per token) of `validationLoss` and the same losses in bits per byte:
+    /// bpb = (sum of the set's target-token losses in nats) / `set.targetByteCount` / ln 2
+    /// (findings.md, "Vocabulary"). For byte tokens (targetByteCount = tokenCount) bpb = loss / ln 2.
+    public func validationMetrics(on set: ValidationSet, batchSize: Int) -> (loss: Double, bitsPerByte: Double) {
+        let loss = validationLoss(on: set, batchSize: batchSize)
+        let nats = loss * Double(set.tokenCount)
+        return (loss, nats / Double(max(set.targetByteCount, 1)) / log(2.0))
     }
 }

@@ -9,6 +9,10 @@ public struct ResolvedRun: Sendable {
     public var initCheckpoint: Checkpoint?
     public var schedule: LearningRateSchedule
     public var runDirectory: URL
+    /// The tokenizer the run encodes its corpora with (default `.bytes`); `Trainer` checks that
+    /// its ids fit the model's vocabulary. A stored property, so whoever resolves a real model
+    /// (e.g. from its checkpoint's tokenizer) sets it after `init`.
+    public var tokenizer: TextTokenizer = .bytes
 
     /// `config` as given; relative paths resolve against `workingDirectory`.
     public init(
@@ -33,10 +37,6 @@ public struct ResolvedRun: Sendable {
             if m.numKeyValueHeads != implied.numKeyValueHeads { config.numKeyValueHeads = m.numKeyValueHeads }
             if m.tieWordEmbeddings != implied.tieWordEmbeddings { config.tieWordEmbeddings = m.tieWordEmbeddings }
             if m.vocabSize != implied.vocabSize { config.vocabSize = m.vocabSize }
-            if m.vocabSize < ByteTokenizer.vocabularySize {
-                throw .invalid(key: "init_from", reason: "the model's vocabulary of \(m.vocabSize) tokens cannot "
-                    + "hold the corpora's byte ids 0-255")
-            }
             if config.cutoffLen == nil { config.cutoffLen = m.maxPositionEmbeddings }
             if config.upstream == nil && !checkpoint.isHuggingFace { config.upstream = checkpoint.state.dataset }
             if checkpoint.isHuggingFace && !config.rewarm {

@@ -14,37 +14,57 @@ public final class Trainer {
     let sampler: BatchSampler
     let downstreamValidation: ValidationSet
     let upstreamValidation: ValidationSet?
-    let downstream: Corpus
-    let upstream: Corpus?
+    let downstream: TokenizedCorpus
+    let upstream: TokenizedCorpus?
     private var state: TrainerState
     private let metricsFile: URL
     private let configYAML: String
     /// Steps of the extra `eval_at` evaluations: fractions of `max_steps`, rounded, at least 1.
     let extraEvaluationSteps: Set<Int>
 
-    /// A loss this far above uniform guessing (4 x ln 256 = 22.2 nats) counts as exploded.
-    public static let divergenceLoss = 4 * log(256.0)
+    /// A training loss above 4 x ln V nats (4 x uniform guessing over the model's V ids; 22.2
+    /// for the byte models' V = 256, 43.3 for 49,152) counts as exploded.
+    public static func divergenceLoss(vocabularySize: Int) -> Double { 4 * log(Double(vocabularySize)) }
+    /// `divergenceLoss` of this run's model.
+    public var divergenceLoss: Double { Trainer.divergenceLoss(vocabularySize: config.model.vocabSize) }
     /// First key of the LoRA dropout stream (distinct from the batch sampler's).
     static let dropoutTag: UInt64 = 0x4452_4F50_4F55_5400
 
-    public init(_ run: ResolvedRun, resume: Bool) throws(TrainingError) {
+    /// Loads and tokenizes the corpora with `run.tokenizer` (a BPE's ids are read from or written
+    /// to `tokenCache`, nil for none; `onTokenization` hears its progress), builds the model and
+    /// prepares the run folder.
+    public init(
+        _ run: ResolvedRun, resume: Bool, tokenCache: TokenCache? = .standard,
+        onTokenization: ((TokenizationEvent) -> Void)? = nil
+    ) throws(TrainingError) {
         self.run = run
         let config = run.config
+        let tokenizer = run.tokenizer
+        guard tokenizer.vocabularySize <= config.model.vocabSize else {
+            throw .invalid(key: "vocab_size", reason: "the model's vocabulary of \(config.model.vocabSize) ids cannot "
+                + "hold the tokenizer's \(tokenizer.vocabularySize) (\(tokenizer.identity))")
+        }
         let dir = run.runDirectory
         metricsFile = dir.appendingPathComponent("metrics.jsonl")
         configYAML = config.yaml()
         extraEvaluationSteps = Set(config.evalAt.map { max(1, Int(($0 * Double(config.maxSteps)).rounded())) })
         // Data first: a bad corpus fails before anything is written.
         do {
-            downstream = try Corpus.load(config.dataset, valSize: config.valSize)
-            upstream = try config.upstream.map { s throws(CorpusError) in try Corpus.load(s, valSize: config.valSize) }
+            func load(_ spec: String) throws(CorpusError) -> TokenizedCorpus {
+                try TokenizedCorpus.load(spec, valSize: config.valSize, tokenizer: tokenizer, cache: tokenCache,
+                                         onEvent: onTokenization)
+            }
+            downstream = try load(config.dataset)
+            upstream = try config.upstream.map { s throws(CorpusError) in try load(s) }
             let T = config.contextLength
+            let lengths = TokenByteLengths(tokenizer)
             sampler = try BatchSampler(
                 corpus: downstream, replay: upstream, replayRatio: config.replayRatio, contextLength: T,
                 batchSize: config.perDeviceTrainBatchSize, seed: UInt64(bitPattern: Int64(config.seed)))
-            downstreamValidation = try ValidationSet(corpus: downstream, contextLength: T, maxTokens: config.evalTokens)
+            downstreamValidation = try ValidationSet(
+                corpus: downstream, byteLengths: lengths, contextLength: T, maxTokens: config.evalTokens)
             upstreamValidation = try upstream.map { c throws(CorpusError) in
-                try ValidationSet(corpus: c, contextLength: T, maxTokens: config.evalTokens)
+                try ValidationSet(corpus: c, byteLengths: lengths, contextLength: T, maxTokens: config.evalTokens)
             }
         } catch {
             throw .corpus(error)
@@ -197,7 +217,7 @@ public final class Trainer {
             }
             loss /= Double(accum)
             let norm = clipGradients([(model.gradients.base, model.gradients.count)], maxNorm: config.maxGradNorm)
-            if !loss.isFinite || !norm.isFinite || loss > Trainer.divergenceLoss {
+            if !loss.isFinite || !norm.isFinite || loss > divergenceLoss {
                 _ = onEvent(.diverged(step: step, loss: loss, gradNorm: norm))
                 return .diverged(step: step, loss: loss, gradNorm: norm)
             }
@@ -239,12 +259,14 @@ public final class Trainer {
         wall: Double, _ onEvent: (TrainingEvent) -> TrainingControl
     ) throws(TrainingError) -> TrainingControl {
         let B = config.perDeviceTrainBatchSize
-        let down = model.validationLoss(on: downstreamValidation, batchSize: B)
-        let up = upstreamValidation.map { model.validationLoss(on: $0, batchSize: B) }
+        let down = model.validationMetrics(on: downstreamValidation, batchSize: B)
+        let up = upstreamValidation.map { model.validationMetrics(on: $0, batchSize: B) }
         let record = MetricsRecord(
             step: state.step, tokens: state.tokens, stepLR: run.schedule.learningRate(atStep: state.step),
             trainLoss: state.trainLossCount > 0 ? state.trainLossSum / Double(state.trainLossCount) : nil,
-            upstreamLoss: up, downstreamLoss: down, gradNorm: state.lastGradNorm, wallSeconds: wall)
+            upstreamLoss: up?.loss, downstreamLoss: down.loss, upstreamBPB: up?.bitsPerByte,
+            downstreamBPB: down.bitsPerByte, gradNorm: state.lastGradNorm, wallSeconds: wall,
+            tokenizer: run.tokenizer.identity)
         state.trainLossSum = 0
         state.trainLossCount = 0
         state.evaluatedStep = state.step

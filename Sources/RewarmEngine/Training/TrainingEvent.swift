@@ -1,5 +1,8 @@
 /// One line of a run's `metrics.jsonl`: an evaluation of the model after `step` optimizer steps.
-/// Losses are mean next-token cross-entropy in nats on the fixed validation blocks.
+/// Losses are mean next-token cross-entropy in nats on the fixed validation blocks; bits per
+/// byte are the same losses per byte of text the predicted tokens stand for,
+/// bpb = (sum of token losses in nats) / (bytes of text) / ln 2 (findings.md, "Vocabulary";
+/// `ValidationSet.targetByteCount`, `TokenByteLengths`), comparable across tokenizers.
 ///
 /// `Field` declares its columns once: the JSON keys of the file, the columns of the store's
 /// `metric` table and of `rewarm status --csv` are all `Field.allCases`.
@@ -16,10 +19,18 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
     public var upstreamLoss: Double?
     /// Validation loss on the run's own dataset (learning).
     public var downstreamLoss: Double
+    /// `upstreamLoss` in bits per byte; nil without upstream, or in a line written before bpb.
+    public var upstreamBPB: Double?
+    /// `downstreamLoss` in bits per byte; nil in a line written before bpb.
+    public var downstreamBPB: Double?
     /// Global L2 norm of the gradient of the last step before this evaluation, before clipping.
     public var gradNorm: Double?
     /// Seconds of training and evaluation so far, summed over resumed segments.
     public var wallSeconds: Double
+    /// `TextTokenizer.identity` of the run's tokenizer ("bytes", "bpe-<fingerprint>"); nil in a
+    /// line written before it was recorded (those runs read bytes). Not a `Field`: it is text,
+    /// and the store keeps it once per run (`trial.tokenizer`, `base.tokenizer`).
+    public var tokenizer: String?
 
     /// The columns of a metrics record, in file and table order, with their snake_case names.
     public enum Field: String, CodingKey, CaseIterable, Sendable {
@@ -28,6 +39,8 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
         case trainLoss = "train_loss"
         case upstreamLoss = "upstream_loss"
         case downstreamLoss = "downstream_loss"
+        case upstreamBPB = "upstream_bpb"
+        case downstreamBPB = "downstream_bpb"
         case gradNorm = "grad_norm"
         case wallSeconds = "wall_s"
 
@@ -40,6 +53,8 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
             case .trainLoss: "mean training loss since the previous evaluation (null at step 0)"
             case .upstreamLoss: "validation loss on the upstream corpus (forgetting); null without upstream"
             case .downstreamLoss: "validation loss on the run's own dataset (learning)"
+            case .upstreamBPB: "upstream_loss in bits per byte of text; null without upstream or before v3"
+            case .downstreamBPB: "downstream_loss in bits per byte of text; null before v3"
             case .gradNorm: "global L2 gradient norm of the last step, before clipping"
             case .wallSeconds: "seconds of training and evaluation so far"
             }
@@ -54,6 +69,8 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
             case .trainLoss: record.trainLoss
             case .upstreamLoss: record.upstreamLoss
             case .downstreamLoss: record.downstreamLoss
+            case .upstreamBPB: record.upstreamBPB
+            case .downstreamBPB: record.downstreamBPB
             case .gradNorm: record.gradNorm
             case .wallSeconds: record.wallSeconds
             }
@@ -63,19 +80,27 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
     /// The key metrics files written before `step_lr` had its name used for the same column.
     static let legacyStepLRKey = "learning_rate"
 
+    /// The key of `tokenizer` in a metrics line.
+    static let tokenizerKey = "tokenizer"
+
     public init(step: Int, tokens: Int, stepLR: Double, trainLoss: Double?, upstreamLoss: Double?,
-                downstreamLoss: Double, gradNorm: Double?, wallSeconds: Double) {
+                downstreamLoss: Double, upstreamBPB: Double? = nil, downstreamBPB: Double? = nil,
+                gradNorm: Double?, wallSeconds: Double, tokenizer: String? = nil) {
         self.step = step
         self.tokens = tokens
         self.stepLR = stepLR
         self.trainLoss = trainLoss
         self.upstreamLoss = upstreamLoss
         self.downstreamLoss = downstreamLoss
+        self.upstreamBPB = upstreamBPB
+        self.downstreamBPB = downstreamBPB
         self.gradNorm = gradNorm
         self.wallSeconds = wallSeconds
+        self.tokenizer = tokenizer
     }
 
-    /// Reads `step_lr`, or `learning_rate` in files written before the rename.
+    /// Reads `step_lr`, or `learning_rate` in files written before the rename; lines without
+    /// the bits-per-byte keys or `tokenizer` (written before them) read them as nil.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: Field.self)
         step = try c.decode(Int.self, forKey: .step)
@@ -89,8 +114,12 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
         trainLoss = try c.decodeIfPresent(Double.self, forKey: .trainLoss)
         upstreamLoss = try c.decodeIfPresent(Double.self, forKey: .upstreamLoss)
         downstreamLoss = try c.decode(Double.self, forKey: .downstreamLoss)
+        upstreamBPB = try c.decodeIfPresent(Double.self, forKey: .upstreamBPB)
+        downstreamBPB = try c.decodeIfPresent(Double.self, forKey: .downstreamBPB)
         gradNorm = try c.decodeIfPresent(Double.self, forKey: .gradNorm)
         wallSeconds = try c.decode(Double.self, forKey: .wallSeconds)
+        tokenizer = try decoder.container(keyedBy: LegacyKey.self)
+            .decodeIfPresent(String.self, forKey: LegacyKey(stringValue: Self.tokenizerKey))
     }
 
     /// Writes nulls explicitly (`"upstream_loss": null`) so every line has every key.
@@ -102,10 +131,17 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
         try c.encode(trainLoss, forKey: .trainLoss)
         try c.encode(upstreamLoss, forKey: .upstreamLoss)
         try c.encode(downstreamLoss, forKey: .downstreamLoss)
+        try c.encode(upstreamBPB, forKey: .upstreamBPB)
+        try c.encode(downstreamBPB, forKey: .downstreamBPB)
         try c.encode(gradNorm, forKey: .gradNorm)
         try c.encode(wallSeconds, forKey: .wallSeconds)
+        if let tokenizer {
+            var extra = encoder.container(keyedBy: LegacyKey.self)
+            try extra.encode(tokenizer, forKey: LegacyKey(stringValue: Self.tokenizerKey))
+        }
     }
 
+    /// A key outside `Field`: the pre-rename `learning_rate`, and `tokenizer`.
     private struct LegacyKey: CodingKey {
         var stringValue: String
         var intValue: Int? { nil }

@@ -13,8 +13,12 @@ public struct TrialSeries: Sendable {
     public let config: [String: ConfigValue]
     /// The keys that differ from the sweep's defaults.
     public let diff: [String: ConfigValue]
-    /// Evaluations in step order (step 0 first).
+    /// Evaluations in step order (step 0 first). In a sweep whose `lossUnit` is bits per byte,
+    /// `upstreamLoss` and `downstreamLoss` hold the bits per byte (`SweepData.inBitsPerByte`).
     public let metrics: [MetricsRecord]
+    /// `TextTokenizer.identity` of the trial's tokenizer; nil when its metrics did not name one
+    /// (runs from before it was recorded, which read bytes).
+    public let tokenizer: String?
 
     /// The config without the seed: trials with equal conditions are seeds of one condition.
     public var condition: [String: ConfigValue] {
@@ -33,7 +37,8 @@ public struct TrialSeries: Sendable {
     public var isScratch: Bool { config["init_from"] == nil || config["init_from"] == .null }
 
     public init(id: String, name: String?, seed: Int, state: RunState, config: [String: ConfigValue],
-                diff: [String: ConfigValue], metrics: [MetricsRecord]) {
+                diff: [String: ConfigValue], metrics: [MetricsRecord], tokenizer: String? = nil) {
+        self.tokenizer = tokenizer
         self.id = id
         self.name = name
         self.seed = seed
@@ -42,6 +47,16 @@ public struct TrialSeries: Sendable {
         self.diff = diff
         self.metrics = metrics
     }
+}
+
+/// The unit of the losses a sweep's analysis compares.
+public enum LossUnit: String, Sendable {
+    /// Mean next-token cross-entropy in nats: every trial used the same tokenizer.
+    case natsPerToken = "nats"
+    /// Bits per byte of text, bpb = (sum of token losses in nats) / (bytes of text) / ln 2
+    /// (findings.md, "Vocabulary"): the trials used different tokenizers, whose per-token losses
+    /// do not compare.
+    case bitsPerByte = "bits per byte"
 }
 
 /// Everything the analysis of one sweep needs, read from the store.
@@ -58,16 +73,53 @@ public struct SweepData: Sendable {
     public let baseMetrics: [MetricsRecord]
     /// The base's config values, when the sweep has a recorded base.
     public let baseConfig: [String: ConfigValue]
+    /// What the losses of `trials` and `baseMetrics` are in.
+    public let lossUnit: LossUnit
+    /// The distinct tokenizer identities of the trials and the base, sorted (a run that names
+    /// none counts as "bytes").
+    public let tokenizers: [String]
 
     public init(name: String, specText: String, description: String? = nil, axes: [SweepAxis]? = nil,
-                trials: [TrialSeries], baseMetrics: [MetricsRecord], baseConfig: [String: ConfigValue]) {
+                trials: [TrialSeries], baseMetrics: [MetricsRecord], baseConfig: [String: ConfigValue],
+                baseTokenizer: String? = nil) {
         self.name = name
         self.specText = specText
         self.description = description
         self.axes = axes
-        self.trials = trials
-        self.baseMetrics = baseMetrics
         self.baseConfig = baseConfig
+        let bytes = TextTokenizer.bytes.identity
+        let used = Set(trials.map { $0.tokenizer ?? bytes } + (baseMetrics.isEmpty ? [] : [baseTokenizer ?? bytes]))
+        tokenizers = used.sorted()
+        if used.count > 1 {
+            lossUnit = .bitsPerByte
+            self.trials = trials.map { t in
+                TrialSeries(id: t.id, name: t.name, seed: t.seed, state: t.state, config: t.config, diff: t.diff,
+                            metrics: Self.inBitsPerByte(t.metrics, tokenizer: t.tokenizer), tokenizer: t.tokenizer)
+            }
+            self.baseMetrics = Self.inBitsPerByte(baseMetrics, tokenizer: baseTokenizer)
+        } else {
+            lossUnit = .natsPerToken
+            self.trials = trials
+            self.baseMetrics = baseMetrics
+        }
+    }
+
+    /// `records` with their losses replaced by their bits per byte. A line without bpb (written
+    /// before it was recorded) is from a byte run, whose bpb is its loss / ln 2; a run of another
+    /// tokenizer without bpb gets NaN, which the statistics leave out.
+    static func inBitsPerByte(_ records: [MetricsRecord], tokenizer: String?) -> [MetricsRecord] {
+        let isBytes = (tokenizer ?? TextTokenizer.bytes.identity) == TextTokenizer.bytes.identity
+        func bpb(_ value: Double?, _ loss: Double?) -> Double? {
+            value ?? loss.map { isBytes ? $0 / log(2.0) : .nan }
+        }
+        return records.map { r in
+            var m = r
+            m.upstreamLoss = bpb(r.upstreamBPB, r.upstreamLoss)
+            m.downstreamLoss = bpb(r.downstreamBPB, r.downstreamLoss) ?? .nan
+            m.upstreamBPB = m.upstreamLoss
+            m.downstreamBPB = m.downstreamLoss
+            return m
+        }
     }
 
     /// The base model's final validation loss on its own corpus: the reference for forgetting
@@ -85,14 +137,15 @@ public struct SweepData: Sendable {
             series.append(TrialSeries(
                 id: t.id, name: t.name, seed: t.seed, state: t.state,
                 config: Self.decode(t.configJSON), diff: Self.decode(t.diffJSON),
-                metrics: try store.metrics(trialID: t.id)))
+                metrics: try store.metrics(trialID: t.id), tokenizer: t.tokenizer))
         }
         let baseHash = trials.compactMap(\.baseHash).first
         let baseMetrics = try baseHash.map { h throws(StoreError) in try store.baseMetrics(baseHash: h) } ?? []
-        let baseConfig = try baseHash.flatMap { h throws(StoreError) in try store.base(hash: h) }
-            .map { Self.decode($0.configJSON) } ?? [:]
+        let base = try baseHash.flatMap { h throws(StoreError) in try store.base(hash: h) }
         return SweepData(name: sweep, specText: record.specText, description: record.description, axes: record.axes,
-                         trials: series, baseMetrics: baseMetrics, baseConfig: baseConfig)
+                         trials: series, baseMetrics: baseMetrics,
+                         baseConfig: base.map { Self.decode($0.configJSON) } ?? [:],
+                         baseTokenizer: base?.tokenizer)
     }
 
     static func decode(_ json: String) -> [String: ConfigValue] {

@@ -15,7 +15,8 @@ enum ChartBuilders {
     /// The y axis is logarithmic when the medians span more than a factor of 3 (Ldown(0) of a new
     /// byte distribution is often 5x its final value).
     static func lossChart(name: String, title: String, kind: LossKind, lines allLines: [Line],
-                          references: [(label: String, value: Double)], bands: Bool = true) -> ReportChart? {
+                          references: [(label: String, value: Double)], bands: Bool = true,
+                          unit: LossUnit = .natsPerToken) -> ReportChart? {
         let lines = allLines.filter { !$0.band.points.isEmpty }
         guard !lines.isEmpty else { return nil }
         var data = GnuplotData(header: [title, "one block per line: tokens median min max seeds (across seeds)"])
@@ -43,7 +44,7 @@ enum ChartBuilders {
         let medians = lines.flatMap { $0.band.points.map(\.median) } + references.map(\.value)
         var settings: [String] = []
         if let lo = medians.min(), let hi = medians.max(), lo > 0, hi / lo > 3 { settings.append("set logscale y") }
-        let script = GnuplotScript(name: name, title: title, xlabel: scale.label, ylabel: kind.axisLabel,
+        let script = GnuplotScript(name: name, title: title, xlabel: scale.label, ylabel: kind.axisLabel(unit),
                                    settings: settings, clauses: clauses,
                                    height: GnuplotScript.height(keyEntries: lines.count + references.count))
         return ReportChart(name: name, title: title, script: script.text, data: data.text)
@@ -59,7 +60,8 @@ enum ChartBuilders {
     /// Final Lup against final Ldown: per-seed points in grey, each series' condition medians
     /// labelled with their tag, and each series' Pareto front (lower is better on both) as a line.
     static func tradeoffChart(name: String, title: String, series: [(label: String, points: [TradeoffPoint])],
-                              seeds: [TradeoffPoint], references: [(label: String, value: Double)]) -> ReportChart? {
+                              seeds: [TradeoffPoint], references: [(label: String, value: Double)],
+                              unit: LossUnit = .natsPerToken) -> ReportChart? {
         let series = series.filter { !$0.points.isEmpty }
         guard !series.isEmpty else { return nil }
         var data = GnuplotData(header: [title, "columns: final Ldown  final Lup  tag"])
@@ -102,8 +104,8 @@ enum ChartBuilders {
                 + GnuplotScript.quoted("\(ref.label) \(ReportFormat.fixed(ref.value, 3))"))
         }
         let script = GnuplotScript(
-            name: name, title: title, xlabel: "final downstream loss Ldown(T) (nats; lower = learned more)",
-            ylabel: "final upstream loss Lup(T) (nats; lower = forgot less)",
+            name: name, title: title, xlabel: "final downstream loss Ldown(T) (\(unit.rawValue); lower = learned more)",
+            ylabel: "final upstream loss Lup(T) (\(unit.rawValue); lower = forgot less)",
             settings: ["set autoscale x", "set offsets graph 0.08, graph 0.08, graph 0.08, graph 0.08"],
             clauses: clauses,
             height: GnuplotScript.height(keyEntries: 2 * series.count + references.count + 1))

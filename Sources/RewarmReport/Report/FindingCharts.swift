@@ -36,7 +36,7 @@ enum FindingCharts {
                     name: name(finding.id, kind),
                     title: "\(sweep): \(finding.id), \(kind.rawValue) loss of the runs it compares; "
                         + "median and range over seeds",
-                    kind: kind, lines: lines, references: references) {
+                    kind: kind, lines: lines, references: references, unit: data.lossUnit) {
                     charts.append(chart)
                 }
             }

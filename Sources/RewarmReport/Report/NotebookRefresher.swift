@@ -122,7 +122,8 @@ public struct NotebookRefresher: Sendable {
         let (report, chart) = try resolve(marker)
         switch marker.kind {
         case .table:
-            return TrialTableMarkdown.table(report.conditions, baseLoss: report.data.baseUpstreamLoss)
+            return TrialTableMarkdown.table(
+                report.conditions, baseLoss: report.data.baseUpstreamLoss, unit: report.data.lossUnit)
         case .findings:
             return FindingsMarkdown.body(report.findings, seeds: report.seeds.count)
         case .chart:

@@ -27,6 +27,10 @@ public struct ReportCondition: Sendable {
     public let forgetting: SeedStatistic?
     /// Learning Ldown(0) - Ldown(T), across completed seeds.
     public let learning: SeedStatistic?
+    /// Final upstream and downstream bits per byte across completed seeds (nil for metrics from
+    /// before bpb was recorded).
+    public let finalUpstreamBPB: SeedStatistic?
+    public let finalDownstreamBPB: SeedStatistic?
 
     /// Seeds (trials) of the condition, whatever their state.
     public var seeds: Int { trials.count }
@@ -75,6 +79,8 @@ public struct ReportCondition: Sendable {
         let downs = done.compactMap { $0.metrics.last?.downstreamLoss }
         finalUpstream = SeedStatistic(ups)
         finalDownstream = SeedStatistic(downs)
+        finalUpstreamBPB = SeedStatistic(done.compactMap { $0.metrics.last?.upstreamBPB })
+        finalDownstreamBPB = SeedStatistic(done.compactMap { $0.metrics.last?.downstreamBPB })
         forgetting = baseLoss.flatMap { b in SeedStatistic(ups.map { $0 - b }) }
         learning = SeedStatistic(done.compactMap { t in
             guard let first = t.metrics.first, first.step == 0, let last = t.metrics.last else { return nil }

@@ -16,11 +16,16 @@ public struct ReportSummary: Codable, Sendable, Equatable {
         public var downstreamFinal: SeedStatistic?
         public var forgetting: SeedStatistic?
         public var learning: SeedStatistic?
+        /// The final losses in bits per byte (absent for metrics from before bpb).
+        public var upstreamFinalBPB: SeedStatistic?
+        public var downstreamFinalBPB: SeedStatistic?
 
         enum CodingKeys: String, CodingKey {
             case index, label, diff, seeds, states, forgetting, learning
             case upstreamFinal = "upstream_final"
             case downstreamFinal = "downstream_final"
+            case upstreamFinalBPB = "upstream_final_bpb"
+            case downstreamFinalBPB = "downstream_final_bpb"
         }
     }
 
@@ -33,9 +38,13 @@ public struct ReportSummary: Codable, Sendable, Equatable {
     public var hasNoiseEstimate: Bool
     public var findings: [FindingResult]
     public var conditions: [Row]
+    /// What the losses of `findings` and `conditions` are in: "nats" (per token), or "bits per
+    /// byte" when the trials used different tokenizers (`SweepData.lossUnit`).
+    public var lossUnit: String
 
     enum CodingKeys: String, CodingKey {
         case sweep, trials, seeds, findings, conditions
+        case lossUnit = "loss_unit"
         case baseUpstreamLoss = "base_upstream_loss"
         case hasNoiseEstimate = "has_noise_estimate"
     }
@@ -47,11 +56,13 @@ public struct ReportSummary: Codable, Sendable, Equatable {
         baseUpstreamLoss = report.data.baseUpstreamLoss
         hasNoiseEstimate = report.seeds.count >= 3
         findings = report.findings
+        lossUnit = report.data.lossUnit.rawValue
         conditions = report.conditions.map { c in
             Row(index: c.index, label: c.label, diff: c.diff.mapValues(ConfigLabels.plain), seeds: c.seeds,
                       states: Dictionary(uniqueKeysWithValues: c.stateCounts.map { ($0.state.rawValue, $0.count) }),
                       upstreamFinal: c.finalUpstream, downstreamFinal: c.finalDownstream,
-                      forgetting: c.forgetting, learning: c.learning)
+                      forgetting: c.forgetting, learning: c.learning,
+                      upstreamFinalBPB: c.finalUpstreamBPB, downstreamFinalBPB: c.finalDownstreamBPB)
         }
     }
 

@@ -52,7 +52,8 @@ enum LossKind: String, Sendable, CaseIterable {
 
     var symbol: String { self == .upstream ? "Lup" : "Ldown" }
 
-    var axisLabel: String {
-        self == .upstream ? "upstream validation loss Lup (nats)" : "downstream validation loss Ldown (nats)"
+    func axisLabel(_ unit: LossUnit) -> String {
+        self == .upstream ? "upstream validation loss Lup (\(unit.rawValue))"
+            : "downstream validation loss Ldown (\(unit.rawValue))"
     }
 }

@@ -13,20 +13,25 @@ enum SweepCharts {
 
     /// Every chart, in report order: per axis upstream then downstream, the trade-off, the schedules.
     static func all(
-        sweep: String, conditions: [ReportCondition], slices: [AxisSlice], baseLoss: Double?
+        sweep: String, conditions: [ReportCondition], slices: [AxisSlice], baseLoss: Double?,
+        unit: LossUnit = .natsPerToken
     ) -> [ReportChart] {
         var charts: [ReportChart] = []
         for slice in slices {
             for kind in LossKind.allCases {
-                if let c = axisChart(sweep: sweep, slice: slice, kind: kind, baseLoss: baseLoss) { charts.append(c) }
+                if let c = axisChart(sweep: sweep, slice: slice, kind: kind, baseLoss: baseLoss, unit: unit) {
+                    charts.append(c)
+                }
             }
         }
-        if let c = tradeoff(sweep: sweep, conditions: conditions, baseLoss: baseLoss) { charts.append(c) }
+        if let c = tradeoff(sweep: sweep, conditions: conditions, baseLoss: baseLoss, unit: unit) { charts.append(c) }
         if let c = schedules(sweep: sweep, conditions: conditions) { charts.append(c) }
         return charts
     }
 
-    static func axisChart(sweep: String, slice: AxisSlice, kind: LossKind, baseLoss: Double?) -> ReportChart? {
+    static func axisChart(
+        sweep: String, slice: AxisSlice, kind: LossKind, baseLoss: Double?, unit: LossUnit = .natsPerToken
+    ) -> ReportChart? {
         let held = slice.held.isEmpty ? "" : " (\(slice.held))"
         let lines = slice.lines.map {
             ChartBuilders.Line(label: $0.label, band: SeedBand(trials: $0.condition.trials, metric: kind.value))
@@ -35,7 +40,7 @@ enum SweepCharts {
         return ChartBuilders.lossChart(
             name: axisChartName(kind, axis: slice.name),
             title: "\(sweep): \(kind.rawValue) loss by \(slice.name)\(held); median and range over seeds",
-            kind: kind, lines: lines, references: references)
+            kind: kind, lines: lines, references: references, unit: unit)
     }
 
     /// Final medians of the completed conditions, tagged with their table number.
@@ -46,7 +51,9 @@ enum SweepCharts {
         }
     }
 
-    static func tradeoff(sweep: String, conditions: [ReportCondition], baseLoss: Double?) -> ReportChart? {
+    static func tradeoff(
+        sweep: String, conditions: [ReportCondition], baseLoss: Double?, unit: LossUnit = .natsPerToken
+    ) -> ReportChart? {
         let seeds = conditions.flatMap { c in
             c.trials.filter { $0.state == .completed }.compactMap { t -> ChartBuilders.TradeoffPoint? in
                 guard let last = t.metrics.last, let up = last.upstreamLoss else { return nil }
@@ -56,7 +63,7 @@ enum SweepCharts {
         return ChartBuilders.tradeoffChart(
             name: tradeoffName, title: "\(sweep): final upstream vs downstream loss (labels: trial table #)",
             series: [("conditions", tradeoffPoints(conditions))], seeds: seeds,
-            references: baseLoss.map { [("base model, final", $0)] } ?? [])
+            references: baseLoss.map { [("base model, final", $0)] } ?? [], unit: unit)
     }
 
     /// The schedule of each condition, read from the `learning_rate` of its first usable trial;

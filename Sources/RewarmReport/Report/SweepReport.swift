@@ -23,7 +23,7 @@ public struct SweepReport: Sendable {
         conditions = ReportCondition.conditions(of: data)
         slices = AxisSlice.slices(of: data, conditions: conditions)
         charts = SweepCharts.all(sweep: data.name, conditions: conditions, slices: slices,
-                                 baseLoss: data.baseUpstreamLoss)
+                                 baseLoss: data.baseUpstreamLoss, unit: data.lossUnit)
             + FindingCharts.all(sweep: data.name, findings: findings, data: data, table: conditions)
     }
 
@@ -68,7 +68,7 @@ public struct SweepReport: Sendable {
         parts.append("## Findings\n")
         parts.append(FindingsMarkdown.body(findings, seeds: seeds.count))
         parts.append("## Trials\n")
-        parts.append(TrialTableMarkdown.table(conditions, baseLoss: data.baseUpstreamLoss))
+        parts.append(TrialTableMarkdown.table(conditions, baseLoss: data.baseUpstreamLoss, unit: data.lossUnit))
         parts.append("## Charts\n")
         parts.append(chartsSection(rendering))
         parts.append("## Spec\n")
@@ -103,6 +103,11 @@ public struct SweepReport: Sendable {
             base += " Trials train on " + datasets.map { "`\($0)`" }.joined(separator: ", ") + "."
         }
         lines.append(counts + "\n" + base + "\n")
+        if data.lossUnit == .bitsPerByte {
+            let names = data.tokenizers.map { "`\($0)`" }.joined(separator: ", ")
+            lines.append("The runs used different tokenizers (" + names
+                + "): losses, comparisons, charts and verdicts are in bits per byte of text, not nats per token.\n")
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -39,7 +39,15 @@ public enum TrialProcess {
             let run = try ResolvedRun(config)
             let resume = !Checkpoint.list(in: directory).isEmpty
                 || FileManager.default.fileExists(atPath: directory.appendingPathComponent("metrics.jsonl").path)
-            let trainer = try Trainer(run, resume: resume)
+            let trainer = try Trainer(run, resume: resume) { event in
+                switch event {
+                case .progress: break
+                case let .cacheHit(corpus, path): appendLog("tokens of \(corpus) read from \(path)", in: directory)
+                case let .cached(corpus, path): appendLog("tokens of \(corpus) written to \(path)", in: directory)
+                case let .cacheRejected(e): appendLog("token cache rejected, tokenized again: \(e)", in: directory)
+                case let .cacheUnwritable(e): appendLog("token cache not written: \(e)", in: directory)
+                }
+            }
             let maxSteps = config.maxSteps
             var lastWall = 0.0
             let outcome = try trainer.train { event in
@@ -66,7 +74,7 @@ public enum TrialProcess {
                 status = TrialStatus(state: .stopped, step: step, wallSeconds: lastWall, host: host)
             case .diverged(let step, let loss, let norm):
                 let why = "loss \(loss), grad_norm \(norm) at step \(step) "
-                    + "(NaN, infinite, or a loss above \(Int(Trainer.divergenceLoss)) nats)"
+                    + "(NaN, infinite, or a loss above 4 ln V = \(Int(trainer.divergenceLoss)) nats)"
                 status = TrialStatus(state: .diverged, error: why, step: step,
                                      divergedStep: step, wallSeconds: lastWall, host: host)
             }

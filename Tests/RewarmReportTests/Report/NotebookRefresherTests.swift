@@ -31,7 +31,8 @@ struct NotebookRefresherTests {
         let text = String(decoding: out, as: UTF8.self)
         #expect(text.contains(Self.end + Self.middle + Self.findingsMarker))
         #expect(!text.contains("stale"))
-        #expect(text.contains("| # | condition | seeds | state | Lup(T) | Ldown(T) | forget | learn |\r\n"))
+        #expect(text.contains(
+            "| # | condition | seeds | state | Lup(T) | Ldown(T) | bpb up(T) | bpb down(T) | forget | learn |\r\n"))
         #expect(text.contains("### F3. Max LR trades learning for forgetting\n"))
     }
 

@@ -43,9 +43,9 @@ struct TrialRunConfigTests {
         let expansion = try SpecFixtures.expand(yaml)
         let scratch = try #require(expansion.trials.first { $0.name == "scratch" })
         let mine = try #require(expansion.trials.first { $0.name == "mine" })
-        #expect(try expansion.runConfig(for: scratch, runDirectory: runs, baseDirectory: baseDirectory).initFrom == nil)
+        #expect(expansion.runConfig(for: scratch, runDirectory: runs, baseDirectory: baseDirectory).initFrom == nil)
         #expect(mine.values["init_from"] == .string(folder.path))
-        #expect(try expansion.runConfig(for: mine, runDirectory: runs, baseDirectory: baseDirectory).initFrom == folder.path)
+        #expect(expansion.runConfig(for: mine, runDirectory: runs, baseDirectory: baseDirectory).initFrom == folder.path)
     }
 
     @Test("a rewarm-false trial runs with the moot keys at their defaults and the base's model")
