@@ -85,7 +85,7 @@ public enum CheckOutcome: Sendable, Equatable, Codable {
 public struct Margin: Sendable, Equatable, Codable {
     /// The half-width m of the band (-m, m); >= 0.
     public var value: Double
-    /// "1% of Lup(0) 1.700" or "0.05 absolute".
+    /// "1% of Lup(0) 1.7" or "absolute".
     public var note: String
 
     public init(value: Double, note: String) {
