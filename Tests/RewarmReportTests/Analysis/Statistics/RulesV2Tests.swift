@@ -103,6 +103,15 @@ struct RulesV2Tests {
             == .cannotJudge(reason: "fewer than 2 levels"))
     }
 
+    @Test("a check, with its parts, survives a JSON round trip (for `rewarm report --json`)")
+    func codable() throws {
+        let levels = [OrderLevel("0.5x", Self.seeds(2.83)), OrderLevel("1x", Self.seeds(3.07))]
+        let c = RuleCheck.ordering("Lup(T)", levels: levels, direction: .increasing)
+            .triviallyTrue("example")
+        let back = try JSONDecoder().decode(RuleCheck.self, from: JSONEncoder().encode(c))
+        #expect(back == c)
+    }
+
     @Test("an ordering by its extremes needs the last level beyond the first, and the medians in order")
     func orderingByExtremes() {
         // Checkpoints 7%, 19%, 100%: adjacent pairs within the noise, final vs earliest real.

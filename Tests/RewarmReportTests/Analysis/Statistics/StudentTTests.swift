@@ -49,6 +49,15 @@ struct StudentTTests {
         }
     }
 
+    @Test("far tails and very large df stay within 1e-8 of scipy")
+    func extremes() {
+        // stats.t.ppf(0.975, 1e5), stats.t.ppf(1e-6, 3), stats.t.ppf(0.9995, 1.5), stats.t.sf(40, 2.2)
+        expectRelative(StudentT.quantile(0.975, df: 1e5), 1.9599877075346095, 1e-8, "df 1e5")
+        expectRelative(StudentT.quantile(1e-6, df: 3), -103.29946778041935, 1e-8, "p 1e-6")
+        expectRelative(StudentT.quantile(0.9995, df: 1.5), 82.84744670366369, 1e-8, "df 1.5")
+        expectRelative(StudentT.tail(40, df: 2.2), 0.00017115773828230282, 1e-8, "tail at 40")
+    }
+
     @Test("the closed forms at df 1 (Cauchy) and df 2 agree with the quantile function")
     func closedForms() {
         for p in [0.6, 0.9, 0.95, 0.975, 0.999] {
