@@ -40,8 +40,8 @@ enum TinyLlamaGGUF {
         #expect(ours.weights.specs == theirs.weights.specs)
         for spec in theirs.weights.specs {
             let a = ours.weights.values(spec.name), b = theirs.weights.values(spec.name)
-            let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
-            #expect(a == b, "\(spec.name): max abs diff \(worst)")
+            let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0, equal = a == b  // a short failure line
+            #expect(equal, "\(spec.name): max abs diff \(worst)")
         }
     }
 
@@ -51,8 +51,9 @@ enum TinyLlamaGGUF {
         let (ids, expected) = try TinyLlamaGGUF.reference(name)
         let ours = TextGenerator(model: try ModelFolder.checkpoint(TinyLlamaGGUF.file(name).path).loadModel())
         let hf = TextGenerator(model: try ModelFolder.checkpoint(TinyLlamaGGUF.hfFolder(name).path).loadModel())
-        let logits = ours.logits(ids)
-        #expect(logits == hf.logits(ids))
+        let logits = ours.logits(ids), hfLogits = hf.logits(ids)
+        let same = logits == hfLogits  // a short failure line
+        #expect(same, "max abs diff \(zip(logits, hfLogits).map { abs($0 - $1) }.max() ?? 0)")
         #expect(logits.count == expected.count)
         let (index, diff) = zip(logits, expected).enumerated().map { ($0, abs($1.0 - $1.1)) }.max { $0.1 < $1.1 }!
         #expect(diff <= 1e-4, "worst logit \(index): \(logits[index]) vs transformers' \(expected[index])")
@@ -129,6 +130,10 @@ enum TinyLlamaGGUF {
         var expected = ModelConfig.preset("smollm2-135m")!
         expected.maxPositionEmbeddings = 8192
         #expect(checkpoint.state.model == expected)
+        let run = try ResolvedRun(RunConfig(values: [
+            "dataset": "synthetic:a", "init_from": "models/SmolLM2-135M-Instruct.Q4_1.gguf", "output_dir": "/tmp/unused",
+        ], source: "test"), workingDirectory: TinyLlamaGGUF.repo)
+        #expect(run.config.model == expected && run.config.cutoffLen == 8192 && run.initCheckpoint?.source == .gguf)
         let model = try checkpoint.loadModel()
         let file = checkpoint.ggufModel!.file
         let k = try file.dequantize(named: "blk.3.attn_k.weight"), v = try file.dequantize(named: "blk.29.attn_v.weight")
