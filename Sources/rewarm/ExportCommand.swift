@@ -15,11 +15,13 @@ struct ExportCommand: ParsableCommand {
         discussion: """
             --format csv: SOURCE is a sweep's name; writes its per-step metrics (to --out or standard output).
             --format hf: SOURCE is a run folder (its newest checkpoint), a checkpoint-N folder, a Hugging \
-            Face folder or a Llama GGUF file (dequantized to float32); writes config.json (LlamaConfig), model.safetensors, generation_config.json and a \
-            byte-level tokenizer to --out, and for a LoRA run the PEFT adapter to --out/adapter.
+            Face folder or a Llama GGUF file (dequantized to float32); writes config.json (LlamaConfig), \
+            model.safetensors, generation_config.json and a byte-level tokenizer to --out, and for a LoRA run \
+            the PEFT adapter to --out/adapter.
             """)
 
-    @Argument(help: "csv: the sweep's name; hf: a run, checkpoint or Hugging Face folder, or a .gguf file.") var source: String
+    @Argument(help: "csv: the sweep's name; hf: a run, checkpoint or Hugging Face folder, or a .gguf file.")
+    var source: String
     @OptionGroup var results: ResultsOptions
     @Option(help: "Output format: csv or hf.") var format: String = "csv"
     @Option(help: "Output file (csv; default: standard output) or folder (hf, required).") var out: String?

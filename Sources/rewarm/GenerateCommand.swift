@@ -8,9 +8,9 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate", abstract: "Continue a prompt with a run's model (UTF-8 safe output).",
         discussion: """
             RUN is a run folder (its newest checkpoint), a checkpoint-N folder, a Hugging Face folder \
-            (with its adapter/ applied if present) or a Llama GGUF file (*.gguf, dequantized to float32). The continuation is printed as it is sampled, one \
-            complete character at a time. A model whose vocabulary is not bytes (vocab_size other than 256) \
-            takes token ids (--prompt-ids) and prints the sampled ids. --dump-logits FILE writes the logits \
+            (with its adapter/ applied if present) or a Llama GGUF file (*.gguf, dequantized to float32). The \
+            continuation is printed as it is sampled, one complete character at a time. A model whose \
+            vocabulary is not bytes (vocab_size other than 256) takes token ids (--prompt-ids) and prints the sampled ids. --dump-logits FILE writes the logits \
             of the prompt's positions as a safetensors file (tensor "logits", shape (T, V)), for comparisons \
             with other libraries.
             """)

@@ -57,13 +57,6 @@ public struct GGUFModel: Sendable {
         try Self.checkTensors(file, config)
     }
 
-    /// Validates a file already parsed (tests).
-    public init(file: GGUFFile) throws(CheckpointError) {
-        self.file = file
-        config = try Self.modelConfig(file)
-        try Self.checkTensors(file, config)
-    }
-
     // MARK: Names
 
     /// The GGUF tensor that holds Hugging Face tensor `name` (`WeightNames`), or nil for a name

@@ -53,7 +53,8 @@ import Testing
         let checkpoint = try Checkpoint(ggufFile: Self.write())
         #expect(checkpoint.state.model == ModelConfig(
             vocabSize: 4, hiddenSize: 8, numHiddenLayers: 1, numAttentionHeads: 2, numKeyValueHeads: 1,
-            intermediateSize: 8, maxPositionEmbeddings: 16, rmsNormEps: 1e-5, ropeTheta: 10_000, tieWordEmbeddings: true))
+            intermediateSize: 8, maxPositionEmbeddings: 16, rmsNormEps: 1e-5, ropeTheta: 10_000,
+            tieWordEmbeddings: true))
         #expect(try checkpoint.loadModel().weights.snapshot().allSatisfy { $0 == 0 })
     }
 
@@ -109,7 +110,8 @@ import Testing
             _ = try Trainer(ResolvedRun(tinyRunConfig(run, ["init_from": .string(file.path)])), resume: false)
             Issue.record("a qwen2 GGUF accepted")
         } catch let error as TrainingError {
-            #expect(error.description == "\(file.path): general.architecture: \"qwen2\": Rewarm reads Llama models only")
+            #expect(error.description
+                == "\(file.path): general.architecture: \"qwen2\": Rewarm reads Llama models only")
         }
         #expect(!FileManager.default.fileExists(atPath: run.path))
     }

@@ -19,7 +19,8 @@ enum TinyLlamaGGUF {
 
     /// transformers' logits (T, V) on the token ids of `reference.json`, flattened.
     static func reference(_ name: String) throws -> (ids: [Int32], logits: [Float]) {
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("reference.json")))
+        let url = folder.appendingPathComponent("reference.json")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
         let entry = (json as! [String: Any])[name] as! [String: Any]
         let ids = (entry["ids"] as! [NSNumber]).map { Int32($0.intValue) }
         let logits = (entry["logits"] as! [[NSNumber]]).flatMap { $0.map { $0.floatValue } }
@@ -131,12 +132,14 @@ enum TinyLlamaGGUF {
         expected.maxPositionEmbeddings = 8192
         #expect(checkpoint.state.model == expected)
         let run = try ResolvedRun(RunConfig(values: [
-            "dataset": "synthetic:a", "init_from": "models/SmolLM2-135M-Instruct.Q4_1.gguf", "output_dir": "/tmp/unused",
+            "dataset": "synthetic:a", "init_from": "models/SmolLM2-135M-Instruct.Q4_1.gguf",
+            "output_dir": "/tmp/unused",
         ], source: "test"), workingDirectory: TinyLlamaGGUF.repo)
         #expect(run.config.model == expected && run.config.cutoffLen == 8192 && run.initCheckpoint?.source == .gguf)
         let model = try checkpoint.loadModel()
         let file = checkpoint.ggufModel!.file
-        let k = try file.dequantize(named: "blk.3.attn_k.weight"), v = try file.dequantize(named: "blk.29.attn_v.weight")
+        let k = try file.dequantize(named: "blk.3.attn_k.weight")
+        let v = try file.dequantize(named: "blk.29.attn_v.weight")
         let kName = WeightNames.linear("k_proj", layer: 3), vName = WeightNames.linear("v_proj", layer: 29)
         for row in [0, 1, 31, 32, 100, 191] {
             let from = GGUFModel.ggufRow(ofHFRow: row, headDim: 64) * 576
