@@ -190,5 +190,39 @@ line = result.stderr.strip()
 report("rope scaling refused naming the field", result.returncode == 2 and "rope" in line
        and len(line.splitlines()) == 1, line)
 
+# A GGUF file -> Rewarm and transformers: SmolLM2-135M-Instruct Q4_1 (models/, scripts/fetch-model), loaded by
+# transformers' GGUF loader (dequantized to float32, q/k rows un-permuted) and by `rewarm generate FILE.gguf`
+GGUF = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "models",
+                    "SmolLM2-135M-Instruct.Q4_1.gguf")
+GGUF_TOLERANCE = 1e-3
+GGUF_PROMPTS = [("English", "The best way to learn a new language is"),
+                ("Chinese", "今天天气很好，我们一起去公园散步，然后")]
+if not os.path.exists(GGUF):
+    print(f"skip GGUF checks: no {GGUF} (run scripts/fetch-model)")
+else:
+    from transformers import AutoModelForCausalLM
+    gguf_dir, gguf_name = os.path.split(GGUF)
+    gguf_tokenizer = AutoTokenizer.from_pretrained(gguf_dir, gguf_file=gguf_name)
+    gguf_model = AutoModelForCausalLM.from_pretrained(gguf_dir, gguf_file=gguf_name, dtype=torch.float32).eval()
+    # greedy choices do not depend on it; without it transformers would stop at <|im_end|> before 32 tokens
+    gguf_model.generation_config.eos_token_id = None
+    for label, text in GGUF_PROMPTS:
+        ids = gguf_tokenizer(text)["input_ids"]
+        ours, theirs = rewarm_logits(GGUF, ids), torch_logits(gguf_model, ids)
+        diff = (ours - theirs).abs().max().item()
+        report(f"GGUF {label} ({len(ids)} tokens): rewarm generate FILE.gguf -> transformers gguf_file",
+               tuple(ours.shape) == (len(ids), 49152) and diff <= GGUF_TOLERANCE,
+               f"max abs diff {diff:.2e} over {tuple(ours.shape)} logits (tolerance {GGUF_TOLERANCE:g})")
+        greedy = sh("generate", GGUF, "--prompt-ids", ",".join(map(str, ids)), "--temperature", "0",
+                    "--max-new-tokens", "32").stdout.split()
+        with torch.no_grad():
+            out = gguf_model.generate(torch.tensor([ids]), attention_mask=torch.ones(1, len(ids), dtype=torch.long),
+                                      do_sample=False, max_new_tokens=32, pad_token_id=0)
+        expected = out[0, len(ids):].tolist()
+        report(f"GGUF {label}: 32 greedy tokens equal transformers' generate(do_sample=False)",
+               list(map(int, greedy)) == expected,
+               f"{sum(int(a) == b for a, b in zip(greedy, expected))}/32 equal; "
+               f"{gguf_tokenizer.decode(expected)!r}")
+
 print(f"{'all checks passed' if not failures else 'FAILED: ' + ', '.join(failures)}")
 sys.exit(1 if failures else 0)

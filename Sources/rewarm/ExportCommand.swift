@@ -14,12 +14,14 @@ struct ExportCommand: ParsableCommand {
         abstract: "Write a sweep's per-step metrics as CSV, or a run's model as a Hugging Face folder.",
         discussion: """
             --format csv: SOURCE is a sweep's name; writes its per-step metrics (to --out or standard output).
-            --format hf: SOURCE is a run folder (its newest checkpoint), a checkpoint-N folder or a Hugging \
-            Face folder; writes config.json (LlamaConfig), model.safetensors, generation_config.json and a \
-            byte-level tokenizer to --out, and for a LoRA run the PEFT adapter to --out/adapter.
+            --format hf: SOURCE is a run folder (its newest checkpoint), a checkpoint-N folder, a Hugging \
+            Face folder or a Llama GGUF file (dequantized to float32); writes config.json (LlamaConfig), \
+            model.safetensors, generation_config.json and a byte-level tokenizer to --out, and for a LoRA run \
+            the PEFT adapter to --out/adapter.
             """)
 
-    @Argument(help: "csv: the sweep's name; hf: a run, checkpoint or Hugging Face folder.") var source: String
+    @Argument(help: "csv: the sweep's name; hf: a run, checkpoint or Hugging Face folder, or a .gguf file.")
+    var source: String
     @OptionGroup var results: ResultsOptions
     @Option(help: "Output format: csv or hf.") var format: String = "csv"
     @Option(help: "Output file (csv; default: standard output) or folder (hf, required).") var out: String?
@@ -57,7 +59,7 @@ struct ExportCommand: ParsableCommand {
             let model = try checkpoint.loadModel()
             let dir = URL(fileURLWithPath: out)
             try HuggingFaceFolder.write(model, to: dir)
-            var line = "exported \(checkpoint.directory.path) to \(dir.standardizedFileURL.path)"
+            var line = "exported \(checkpoint.location.path) to \(dir.standardizedFileURL.path)"
             if model.adapters != nil { line += " (adapter in \(HuggingFaceFolder.adapterFolder)/)" }
             print(line)
         } catch {

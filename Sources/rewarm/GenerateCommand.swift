@@ -7,15 +7,15 @@ struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate", abstract: "Continue a prompt with a run's model (UTF-8 safe output).",
         discussion: """
-            RUN is a run folder (its newest checkpoint), a checkpoint-N folder or a Hugging Face folder \
-            (with its adapter/ applied if present). The continuation is printed as it is sampled, one \
-            complete character at a time. A model whose vocabulary is not bytes (vocab_size other than 256) \
-            takes token ids (--prompt-ids) and prints the sampled ids. --dump-logits FILE writes the logits \
+            RUN is a run folder (its newest checkpoint), a checkpoint-N folder, a Hugging Face folder \
+            (with its adapter/ applied if present) or a Llama GGUF file (*.gguf, dequantized to float32). The \
+            continuation is printed as it is sampled, one complete character at a time. A model whose \
+            vocabulary is not bytes (vocab_size other than 256) takes token ids (--prompt-ids) and prints the sampled ids. --dump-logits FILE writes the logits \
             of the prompt's positions as a safetensors file (tensor "logits", shape (T, V)), for comparisons \
             with other libraries.
             """)
 
-    @Argument(help: "A run, checkpoint or Hugging Face folder.") var source: String
+    @Argument(help: "A run, checkpoint or Hugging Face folder, or a .gguf file.") var source: String
     @Option(help: "The text to continue (empty: start a document); byte-level models only.") var prompt: String = ""
     @Option(name: .customLong("prompt-ids"),
             help: "Token ids to continue instead of --prompt, comma-separated (any vocabulary); prints ids.")

@@ -17,14 +17,14 @@ struct MergeCommand: ParsableCommand {
         do {
             let checkpoint = try ModelFolder.checkpoint(source)
             guard checkpoint.hasAdapter else {
-                Console.error("\(checkpoint.directory.path): has no adapter to merge (not a LoRA run)")
+                Console.error("\(checkpoint.location.path): has no adapter to merge (not a LoRA run)")
                 throw ExitCode(2)
             }
             let model = try checkpoint.loadModel()
             model.mergeAdapters()
             let dir = URL(fileURLWithPath: out)
             try HuggingFaceFolder.write(model, includeAdapter: false, to: dir)
-            print("merged \(checkpoint.directory.path) into \(dir.standardizedFileURL.path)")
+            print("merged \(checkpoint.location.path) into \(dir.standardizedFileURL.path)")
         } catch let error as CheckpointError {
             Console.error(error.description)
             throw ExitCode(2)

@@ -10,14 +10,30 @@ import Foundation
 /// `checkpoint-N` is always whole.
 ///
 /// A Hugging Face model folder (`HuggingFaceFolder`) reads as a checkpoint at step 0 with its
-/// adapter, if any, in `adapter/`.
+/// adapter, if any, in `adapter/`; so does a Llama GGUF file (`GGUFModel`), without an adapter.
 public struct Checkpoint: Sendable {
-    public let directory: URL
+    /// What a checkpoint was read from.
+    public enum Source: Sendable, Equatable {
+        /// A Rewarm `checkpoint-N` folder: weights, optimizer moments, schedule and dataset.
+        case rewarm
+        /// A Hugging Face model folder (`HuggingFaceFolder`).
+        case huggingFace
+        /// A llama.cpp GGUF file of a Llama model.
+        case gguf
+    }
+
+    /// The checkpoint folder, the Hugging Face folder, or the GGUF file.
+    public let location: URL
     public let state: TrainerState
     /// Where `adapter_model.safetensors` and `adapter_config.json` are (if anywhere).
     public let adapterDirectory: URL
-    /// True for a Hugging Face model folder (no schedule, optimizer or dataset of its own).
-    public let isHuggingFace: Bool
+    public let source: Source
+    /// The opened GGUF file of a `.gguf` source (its weights are read from it on demand).
+    public let ggufModel: GGUFModel?
+
+    /// True for a pretrained model (a Hugging Face folder or a GGUF file): it has no schedule,
+    /// optimizer or dataset of its own, only weights.
+    public var isPretrainedModel: Bool { source != .rewarm }
 
     public static let modelFile = "model.safetensors"
     public static let adapterFile = "adapter_model.safetensors"
@@ -47,25 +63,59 @@ public struct Checkpoint: Sendable {
         } catch {
             throw .invalidState(path: url.path, detail: error.description)
         }
-        self.directory = directory
+        location = directory
         adapterDirectory = directory
-        isHuggingFace = false
+        source = .rewarm
+        ggufModel = nil
     }
 
     /// Reads the Hugging Face Llama folder `directory` (its `config.json` validated; tensors on demand).
     public init(huggingFaceFolder directory: URL) throws(CheckpointError) {
-        let model = try HuggingFaceFolder.readConfig(directory)
-        state = TrainerState(
+        state = Checkpoint.pretrainedState(try HuggingFaceFolder.readConfig(directory))
+        location = directory
+        adapterDirectory = directory.appendingPathComponent(HuggingFaceFolder.adapterFolder)
+        source = .huggingFace
+        ggufModel = nil
+    }
+
+    /// Reads the Llama GGUF file `file` (metadata and tensor infos validated; weights on demand).
+    public init(ggufFile file: URL) throws(CheckpointError) {
+        let model = try GGUFModel(contentsOf: file)
+        state = Checkpoint.pretrainedState(model.config)
+        location = file
+        adapterDirectory = file.deletingLastPathComponent()
+        source = .gguf
+        ggufModel = model
+    }
+
+    /// The state of a pretrained model at step 0: no schedule, no dataset.
+    static func pretrainedState(_ model: ModelConfig) -> TrainerState {
+        TrainerState(
             step: 0, tokens: 0, wallSeconds: 0, trainLossSum: 0, trainLossCount: 0, lastGradNorm: nil,
             schedule: .constant(0, totalSteps: 0), model: model, dataset: "", finetuningType: "full",
             maxSteps: 0, evaluatedStep: nil)
-        self.directory = directory
-        adapterDirectory = directory.appendingPathComponent(HuggingFaceFolder.adapterFolder)
-        isHuggingFace = true
     }
 
+    /// Whether `url` names a GGUF file (a regular file whose name ends in `.gguf`).
+    public static func isGGUFFile(_ url: URL) -> Bool {
+        var isDirectory: ObjCBool = false
+        return url.pathExtension.lowercased() == "gguf"
+            && FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    }
+
+    /// Whether LoRA adapters come with the weights (never for a GGUF file).
     public var hasAdapter: Bool {
-        FileManager.default.fileExists(atPath: adapterDirectory.appendingPathComponent(Checkpoint.adapterFile).path)
+        let file = adapterDirectory.appendingPathComponent(Checkpoint.adapterFile)
+        return source != .gguf && FileManager.default.fileExists(atPath: file.path)
+    }
+
+    /// Loads the base weights into `slab` (every name and shape checked first).
+    private func loadBase(into slab: ParameterSlab) throws(CheckpointError) {
+        if let ggufModel {
+            try ggufModel.load(into: slab)
+        } else {
+            try Checkpoint.load(slab, from: location.appendingPathComponent(Checkpoint.modelFile))
+        }
     }
 
     // MARK: Writing
@@ -168,12 +218,12 @@ public struct Checkpoint: Sendable {
 
     /// Restores weights, adapters and optimizer moments for an exact resume.
     public func restore(model: LlamaModel, optimizer: OptimizerState) throws(CheckpointError) {
-        try Checkpoint.load(model.weights, from: directory.appendingPathComponent(Checkpoint.modelFile))
+        try Checkpoint.load(model.weights, from: location.appendingPathComponent(Checkpoint.modelFile))
         if let adapters = model.adapters {
-            try Checkpoint.load(adapters, from: directory.appendingPathComponent(Checkpoint.adapterFile),
+            try Checkpoint.load(adapters, from: location.appendingPathComponent(Checkpoint.adapterFile),
                                 prefix: Checkpoint.peftPrefix)
         }
-        let opt = directory.appendingPathComponent(Checkpoint.optimizerFile)
+        let opt = location.appendingPathComponent(Checkpoint.optimizerFile)
         try Checkpoint.load(optimizer.firstMoment, from: opt, suffix: ".exp_avg")
         try Checkpoint.load(optimizer.secondMoment, from: opt, suffix: ".exp_avg_sq")
     }
@@ -182,7 +232,7 @@ public struct Checkpoint: Sendable {
     /// a LoRA checkpoint's adapters are merged into its base first.
     public func loadMergedWeights(into weights: ParameterSlab) throws(CheckpointError) {
         guard hasAdapter else {
-            try Checkpoint.load(weights, from: directory.appendingPathComponent(Checkpoint.modelFile))
+            try loadBase(into: weights)
             return
         }
         let model = try loadModel()
@@ -195,7 +245,7 @@ public struct Checkpoint: Sendable {
     public func loadModel() throws(CheckpointError) -> LlamaModel {
         let fineTuning: FineTuning = hasAdapter ? .lora(try adapterSettings()) : .full
         let model = LlamaModel(config: state.model, fineTuning: fineTuning)
-        try Checkpoint.load(model.weights, from: directory.appendingPathComponent(Checkpoint.modelFile))
+        try loadBase(into: model.weights)
         if let adapters = model.adapters {
             try Checkpoint.load(adapters, from: adapterDirectory.appendingPathComponent(Checkpoint.adapterFile),
                                 prefix: Checkpoint.peftPrefix)

@@ -20,11 +20,13 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
     case missingTensor(path: String, tensor: String)
     /// A tensor handed to the writer is not consistent (shape vs values, duplicate name).
     case invalidTensor(path: String, tensor: String, detail: String)
-    /// A model folder's `config.json` (or `adapter_config.json`) field that Rewarm cannot use:
-    /// rope scaling, biases, another architecture, ...
+    /// A model folder's `config.json` (or `adapter_config.json`) field, or a GGUF file's metadata
+    /// key or tensor, that Rewarm cannot use: rope scaling, biases, another architecture, ...
     case unsupportedModel(path: String, field: String, reason: String)
     /// A trainer state whose values no run could have written (a schedule with warmup past its end).
     case invalidState(path: String, detail: String)
+    /// A GGUF model file that cannot be read (its own one-line error names the file and the key or tensor).
+    case gguf(GGUFError)
 
     public var description: String {
         let line: String = switch self {
@@ -50,6 +52,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
             "\(path): \(field): \(reason)"
         case .invalidState(let path, let detail):
             "\(path): invalid trainer state: \(detail)"
+        case .gguf(let error):
+            error.description
         }
         // Reasons that come from the system may hold line breaks; a description is one line.
         return line.split(whereSeparator: \.isNewline).joined(separator: " ")

@@ -1,7 +1,8 @@
 import Foundation
 
 /// What `rewarm generate`, `export` and `merge` take as RUN: a run folder (its newest complete
-/// checkpoint, finished or not), a `checkpoint-N` folder, or a Hugging Face Llama folder.
+/// checkpoint, finished or not), a `checkpoint-N` folder, a Hugging Face Llama folder, or a Llama
+/// GGUF file (`*.gguf`).
 public enum ModelFolder {
     /// The checkpoint `path` names; relative paths resolve against `workingDirectory`.
     public static func checkpoint(
@@ -9,8 +10,12 @@ public enum ModelFolder {
     ) throws(CheckpointError) -> Checkpoint {
         let url = (path.hasPrefix("/") ? URL(fileURLWithPath: path) : workingDirectory.appendingPathComponent(path))
             .standardizedFileURL
+        if Checkpoint.isGGUFFile(url) { return try Checkpoint(ggufFile: url) }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            if FileManager.default.fileExists(atPath: url.path) {
+                throw .io(path: url.path, reason: "not a folder or a GGUF file (*.gguf)")
+            }
             throw .fileMissing(path: url.path)
         }
         if FileManager.default.fileExists(atPath: url.appendingPathComponent(Checkpoint.stateFile).path) {
@@ -20,8 +25,8 @@ public enum ModelFolder {
             return try Checkpoint(huggingFaceFolder: url)
         }
         guard let last = Checkpoint.list(in: url).last else {
-            throw .io(path: url.path, reason: "not a run folder (no checkpoint-N), a checkpoint folder or a "
-                + "Hugging Face model folder (config.json + model.safetensors)")
+            throw .io(path: url.path, reason: "not a run folder (no checkpoint-N), a checkpoint folder, a "
+                + "Hugging Face model folder (config.json + model.safetensors) or a GGUF file")
         }
         return try Checkpoint(directory: last.url)
     }

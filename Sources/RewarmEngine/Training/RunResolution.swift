@@ -22,7 +22,7 @@ public struct ResolvedRun: Sendable {
         if let spec = config.initFrom {
             let checkpoint = try ResolvedRun.checkpoint(spec, workingDirectory: workingDirectory)
             initCheckpoint = checkpoint
-            config.initFrom = checkpoint.directory.standardizedFileURL.path
+            config.initFrom = checkpoint.location.standardizedFileURL.path
             let m = checkpoint.state.model
             config.hiddenSize = m.hiddenSize
             config.numHiddenLayers = m.numHiddenLayers
@@ -38,16 +38,17 @@ public struct ResolvedRun: Sendable {
             if m.tieWordEmbeddings != implied.tieWordEmbeddings { config.tieWordEmbeddings = m.tieWordEmbeddings }
             if m.vocabSize != implied.vocabSize { config.vocabSize = m.vocabSize }
             if config.cutoffLen == nil { config.cutoffLen = m.maxPositionEmbeddings }
-            if config.upstream == nil && !checkpoint.isHuggingFace { config.upstream = checkpoint.state.dataset }
-            if checkpoint.isHuggingFace && !config.rewarm {
+            if config.upstream == nil && !checkpoint.isPretrainedModel { config.upstream = checkpoint.state.dataset }
+            if checkpoint.isPretrainedModel && !config.rewarm {
                 throw .invalid(
                     key: "rewarm",
-                    reason: "false needs a Rewarm checkpoint as init_from (a Hugging Face folder has no schedule)")
+                    reason: "false needs a Rewarm checkpoint as init_from (a Hugging Face folder or GGUF file "
+                        + "has no schedule)")
             }
-            if checkpoint.isHuggingFace && config.replayRatio > 0 && config.upstream == nil {
+            if checkpoint.isPretrainedModel && config.replayRatio > 0 && config.upstream == nil {
                 throw .invalid(key: "replay_ratio",
                                reason: "\(config.replayRatio) needs an upstream corpus to replay, and "
-                                   + "a Hugging Face folder records no dataset (set upstream)")
+                                   + "a Hugging Face folder or GGUF file records no dataset (set upstream)")
             }
         } else {
             initCheckpoint = nil
@@ -76,13 +77,20 @@ public struct ResolvedRun: Sendable {
         self.config = config
     }
 
-    /// The checkpoint `spec` names: a checkpoint folder, a run folder (its final checkpoint), or a
-    /// Hugging Face Llama folder (`HuggingFaceFolder`; its `adapter/`, if any, is merged).
+    /// The checkpoint `spec` names: a checkpoint folder, a run folder (its final checkpoint), a
+    /// Hugging Face Llama folder (`HuggingFaceFolder`; its `adapter/`, if any, is merged), or a
+    /// Llama GGUF file (`GGUFModel`, a path ending in `.gguf`).
     public static func checkpoint(_ spec: String, workingDirectory: URL) throws(TrainingError) -> Checkpoint {
         let url = spec.hasPrefix("/") ? URL(fileURLWithPath: spec) : workingDirectory.appendingPathComponent(spec)
+        if Checkpoint.isGGUFFile(url) {
+            do { return try Checkpoint(ggufFile: url) } catch { throw .checkpoint(error) }
+        }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue else {
-            throw .initFrom(path: spec, reason: "no such folder (give a run folder or a checkpoint-N folder)")
+            throw .initFrom(path: spec, reason: FileManager.default.fileExists(atPath: url.path)
+                ? "not a folder or a GGUF file (*.gguf)"
+                : "no such folder or file (give a run folder, a checkpoint-N folder, a Hugging Face folder "
+                    + "or a .gguf file)")
         }
         if FileManager.default.fileExists(atPath: url.appendingPathComponent(Checkpoint.stateFile).path) {
             do { return try Checkpoint(directory: url) } catch { throw .checkpoint(error) }

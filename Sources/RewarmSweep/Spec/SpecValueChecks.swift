@@ -27,13 +27,15 @@ extension SweepSpec {
             }
             return .string(BaseReference.initFrom(fraction: kept))
         }
+        // a folder (run, checkpoint, Hugging Face) or a GGUF file (`Checkpoint.isGGUFFile`)
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: BaseSpec.absolutePath(text), isDirectory: &isDirectory),
-              isDirectory.boolValue
+        let absolute = BaseSpec.absolutePath(text)
+        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory),
+              isDirectory.boolValue || Checkpoint.isGGUFFile(URL(fileURLWithPath: absolute))
         else {
             throw .invalidValue(file: file, path: path,
-                                problem: "no such folder '\(text)' "
-                                    + "(give base@F, scratch, or a run or checkpoint folder)")
+                                problem: "no such folder or GGUF file '\(text)' "
+                                    + "(give base@F, scratch, a run or checkpoint folder, or a .gguf file)")
         }
         return .string(written)
     }

@@ -49,7 +49,7 @@ func promptLogits(_ model: LlamaModel, _ text: String = "héllo, 世界") -> [Fl
         let model = byteModel(lora: true)
         try HuggingFaceFolder.write(model, to: dir)
         let checkpoint = try ModelFolder.checkpoint(dir.path)
-        #expect(checkpoint.isHuggingFace && checkpoint.hasAdapter)
+        #expect(checkpoint.source == .huggingFace && checkpoint.hasAdapter)
         let back = try checkpoint.loadModel()
         #expect(back.fineTuning == model.fineTuning)
         #expect(back.adapters?.snapshot() == model.adapters?.snapshot())

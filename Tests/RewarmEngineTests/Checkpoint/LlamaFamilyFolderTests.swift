@@ -79,7 +79,7 @@ import Testing
         try train(config)
         let checkpoint = try ModelFolder.checkpoint(folder.appendingPathComponent("run").path)
         #expect(checkpoint.state.model.tieWordEmbeddings && checkpoint.state.model.numKeyValueHeads == 2)
-        let names = try SafetensorsFile(contentsOf: checkpoint.directory.appendingPathComponent("model.safetensors")).names
+        let names = try SafetensorsFile(contentsOf: checkpoint.location.appendingPathComponent("model.safetensors")).names
         #expect(!names.contains("lm_head.weight"))
         let trained = try checkpoint.loadModel()
         #expect(trained.weights.values(WeightNames.embedding) != model.weights.values(WeightNames.embedding),

@@ -59,7 +59,8 @@ struct ContinualTrainingTests {
             _ = try ResolvedRun(tinyRunConfig(dir, ["init_from": "/nonexistent/run"]))
             Issue.record("missing init_from accepted")
         } catch let e as TrainingError {
-            #expect(e.description == "init_from '/nonexistent/run': no such folder (give a run folder or a checkpoint-N folder)")
+            #expect(e.description == "init_from '/nonexistent/run': no such folder or file (give a run folder, "
+                + "a checkpoint-N folder, a Hugging Face folder or a .gguf file)")
         }
         do {
             _ = try Trainer(ResolvedRun(tinyRunConfig(dir, ["dataset": "/nonexistent/corpus.txt"])), resume: false)

@@ -156,8 +156,13 @@ struct SpecErrorTests {
             == "s.yaml: grid.init_from[1]: base@0.25 is not a kept checkpoint of the base (base.save_at is [0.5, 1.0])")
         #expect(fail(SpecFixtures.small(grid: "  init_from: [base@half]"), "s.yaml")
             == "s.yaml: grid.init_from[0]: 'base@half' is not base@F with F a fraction of base.max_steps")
+        let gguf = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures/gguf/tiny-llama/tied-q8_0.gguf").path
+        #expect(SpecFixtures.failure(SpecFixtures.small(extra: "trials: [{init_from: \(gguf)}]")) == nil,
+                "a .gguf file is a model source like a folder")
         #expect(fail(SpecFixtures.small(extra: "trials: [{init_from: runs/none}]"), "s.yaml")
-            == "s.yaml: trials[0].init_from: no such folder 'runs/none' (give base@F, scratch, or a run or checkpoint folder)")
+            == "s.yaml: trials[0].init_from: no such folder or GGUF file 'runs/none' "
+            + "(give base@F, scratch, a run or checkpoint folder, or a .gguf file)")
         #expect(fail(SpecFixtures.small().replacingOccurrences(of: "  model: tiny", with: "  init_from: base@1.0"), "s.yaml")
             == "s.yaml: base.init_from: the base cannot start from a checkpoint of itself")
         #expect(fail(SpecFixtures.small(extra: "trials: [{init_from: scratch, rewarm: false}]"), "s.yaml")
