@@ -224,5 +224,33 @@ else:
                f"{sum(int(a) == b for a, b in zip(greedy, expected))}/32 equal; "
                f"{gguf_tokenizer.decode(expected)!r}")
 
+    # A run from the GGUF, trained on text with the model's own tokenizer, exported: transformers (and PEFT)
+    # load the folder with the same logits, and AutoTokenizer on the exported tokenizer.json gives Rewarm's ids
+    real = ("init_from: " + GGUF + "\ndataset: fortunes-zh\nupstream: fortunes-en\ncutoff_len: 32\n"
+            "per_device_train_batch_size: 2\nmax_steps: 2\neval_tokens: 64\nlearning_rate: 1.0e-4\n")
+    write_config("real-lora.yaml", real + "finetuning_type: lora\nlora_rank: 4\nlora_alpha: 8\n"
+                 "lora_target: [q_proj, v_proj, down_proj]\noutput_dir: run-real-lora\n")
+    write_config("real-full.yaml", real + "output_dir: run-real-full\n")
+    sh("train", "--config", "real-lora.yaml", "--quiet")
+    sh("train", "--config", "real-full.yaml", "--quiet")
+    text = GGUF_PROMPTS[1][1]
+    for run in ["run-real-lora", "run-real-full"]:
+        out = run.replace("run-", "hf-")
+        sh("export", run, "--format", "hf", "--out", out)
+        folder = os.path.join(work, out)
+        exported_tokenizer = AutoTokenizer.from_pretrained(folder)
+        ids = exported_tokenizer(text)["input_ids"]
+        ours_ids = [int(i) for i in sh("tokenizer", "encode", folder, "--text", text).stdout.split("\n")[0].split()]
+        report(f"{out}: AutoTokenizer on the exported tokenizer.json gives Rewarm's ids", ids == ours_ids,
+               f"{len(ids)} ids; rewarm {ours_ids[:6]}..., transformers {ids[:6]}...")
+        model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
+        if os.path.isdir(os.path.join(folder, "adapter")):
+            model = PeftModel.from_pretrained(model, os.path.join(folder, "adapter")).eval()
+        ours, theirs = rewarm_logits(run, ids), torch_logits(model, ids)
+        diff = (ours - theirs).abs().max().item()
+        report(f"{out}: a run from the GGUF exported -> {type(model).__name__}",
+               tuple(ours.shape) == (len(ids), 49152) and diff <= GGUF_TOLERANCE,
+               f"max abs diff {diff:.2e} over {tuple(ours.shape)} logits (tolerance {GGUF_TOLERANCE:g})")
+
 print(f"{'all checks passed' if not failures else 'FAILED: ' + ', '.join(failures)}")
 sys.exit(1 if failures else 0)

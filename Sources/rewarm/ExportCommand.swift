@@ -58,7 +58,7 @@ struct ExportCommand: ParsableCommand {
             let checkpoint = try ModelFolder.checkpoint(source)
             let model = try checkpoint.loadModel()
             let dir = URL(fileURLWithPath: out)
-            try HuggingFaceFolder.write(model, to: dir)
+            try HuggingFaceFolder.write(model, tokenizer: checkpoint.tokenizer(), to: dir)
             var line = "exported \(checkpoint.location.path) to \(dir.standardizedFileURL.path)"
             if model.adapters != nil { line += " (adapter in \(HuggingFaceFolder.adapterFolder)/)" }
             print(line)

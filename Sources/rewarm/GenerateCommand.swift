@@ -9,14 +9,15 @@ struct GenerateCommand: ParsableCommand {
         discussion: """
             RUN is a run folder (its newest checkpoint), a checkpoint-N folder, a Hugging Face folder \
             (with its adapter/ applied if present) or a Llama GGUF file (*.gguf, dequantized to float32). The \
-            continuation is printed as it is sampled, one complete character at a time. A model whose \
-            vocabulary is not bytes (vocab_size other than 256) takes token ids (--prompt-ids) and prints the sampled ids. --dump-logits FILE writes the logits \
+            prompt is encoded with the model's own tokenizer (bytes, tokenizer.json or the GGUF metadata) and \
+            the continuation printed as it is sampled, one complete character at a time, up to the EOS token. \
+            --prompt-ids takes token ids instead and prints the sampled ids. --dump-logits FILE writes the logits \
             of the prompt's positions as a safetensors file (tensor "logits", shape (T, V)), for comparisons \
             with other libraries.
             """)
 
     @Argument(help: "A run, checkpoint or Hugging Face folder, or a .gguf file.") var source: String
-    @Option(help: "The text to continue (empty: start a document); byte-level models only.") var prompt: String = ""
+    @Option(help: "The text to continue (empty: start a document).") var prompt: String = ""
     @Option(name: .customLong("prompt-ids"),
             help: "Token ids to continue instead of --prompt, comma-separated (any vocabulary); prints ids.")
     var promptIds: String?
@@ -49,8 +50,11 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let model: LlamaModel
+        let tokenizer: TextTokenizer
         do {
-            model = try ModelFolder.checkpoint(source).loadModel()
+            let checkpoint = try ModelFolder.checkpoint(source)
+            model = try checkpoint.loadModel()
+            tokenizer = try checkpoint.tokenizer()
         } catch {
             Console.error(error.description)
             throw ExitCode(2)
@@ -64,9 +68,15 @@ struct GenerateCommand: ParsableCommand {
                 Console.error("--prompt-ids: \(bad) is outside the model's vocabulary 0 ..< \(V)")
                 throw ExitCode(2)
             }
+        } else if case .bpe(let bpe) = tokenizer {
+            tokens = prompt.isEmpty ? [] : bpe.encode(prompt, addSpecialTokens: true)
+            if let bad = tokens.first(where: { $0 >= V }) {
+                Console.error("\(source): the tokenizer's id \(bad) is outside the model's vocabulary 0 ..< \(V)")
+                throw ExitCode(2)
+            }
         } else if !isBytes {
-            Console.error("\(source): the vocabulary has \(V) tokens, not bytes: give the prompt as --prompt-ids "
-                + "(Rewarm has no tokenizer for it)")
+            Console.error("\(source): the vocabulary has \(V) tokens, not bytes, and no tokenizer.json: give the "
+                + "prompt as --prompt-ids")
             throw ExitCode(2)
         } else {
             tokens = ByteTokenizer.encode(prompt)
@@ -98,6 +108,18 @@ struct GenerateCommand: ParsableCommand {
             return
         }
         print(prompt, terminator: "")
+        if case .bpe(let bpe) = tokenizer {
+            if tokens.isEmpty && bpe.specialTokens.bos == nil && bpe.specialTokens.eos == nil {
+                Console.error("\(source): the tokenizer has no BOS or EOS token to start from: give a --prompt")
+                throw ExitCode(2)
+            }
+            generator.generate(prompt: tokens, tokenizer: bpe, maxNewTokens: maxNewTokens, sampling: sampling) { text in
+                print(text, terminator: "")
+                Console.flush()
+            }
+            print()
+            return
+        }
         generator.generate(prompt: tokens, maxNewTokens: maxNewTokens, sampling: sampling) { text in
             print(text, terminator: "")
             Console.flush()

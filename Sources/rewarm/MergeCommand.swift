@@ -23,7 +23,7 @@ struct MergeCommand: ParsableCommand {
             let model = try checkpoint.loadModel()
             model.mergeAdapters()
             let dir = URL(fileURLWithPath: out)
-            try HuggingFaceFolder.write(model, includeAdapter: false, to: dir)
+            try HuggingFaceFolder.write(model, tokenizer: checkpoint.tokenizer(), includeAdapter: false, to: dir)
             print("merged \(checkpoint.location.path) into \(dir.standardizedFileURL.path)")
         } catch let error as CheckpointError {
             Console.error(error.description)

@@ -146,6 +146,7 @@ public struct Checkpoint: Sendable {
             try writeJSON(adapterConfig(lora, initFrom: initFrom),
                           to: partial.appendingPathComponent(adapterConfigFile))
         }
+        try copyTokenizerFiles(from: runDirectory, to: partial)
         if let optimizer {
             try SafetensorsWriter.write(
                 views: views(optimizer.firstMoment, suffix: ".exp_avg")

@@ -27,6 +27,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
     case invalidState(path: String, detail: String)
     /// A GGUF model file that cannot be read (its own one-line error names the file and the key or tensor).
     case gguf(GGUFError)
+    /// A model's tokenizer (`tokenizer.json` or GGUF metadata) that cannot be read or written.
+    case tokenizer(TokenizerError)
 
     public var description: String {
         let line: String = switch self {
@@ -53,6 +55,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
         case .invalidState(let path, let detail):
             "\(path): invalid trainer state: \(detail)"
         case .gguf(let error):
+            error.description
+        case .tokenizer(let error):
             error.description
         }
         // Reasons that come from the system may hold line breaks; a description is one line.

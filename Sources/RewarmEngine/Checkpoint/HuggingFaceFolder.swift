@@ -4,8 +4,9 @@ import Foundation
 /// - `config.json` (`LlamaConfig`, see `HuggingFaceConfig`), `generation_config.json`;
 /// - `model.safetensors`: every weight under its Hugging Face name, float32 (no `lm_head.weight`
 ///   when the embeddings are tied, as transformers saves such a model);
-/// - `tokenizer.json` + `tokenizer_config.json`: the byte vocabulary (`ByteLevelTokenizerFiles`),
-///   for a byte-level model (V = 256) only: another vocabulary's tokenizer is not Rewarm's to write;
+/// - `tokenizer.json` + `tokenizer_config.json`: the model's BPE tokenizer when it has one
+///   (`Checkpoint.writeTokenizerFiles`), else the byte vocabulary (`ByteLevelTokenizerFiles`) for a
+///   byte-level model (V = 256); a byte model with a larger vocabulary gets none;
 /// - for a LoRA run, `adapter/` as `PeftModel.save_pretrained` leaves one
 ///   (`adapter_model.safetensors` with `base_model.model.` keys, `adapter_config.json`).
 /// The adapter is a subfolder, not beside `config.json`: transformers would otherwise try to load
@@ -31,7 +32,7 @@ public enum HuggingFaceFolder {
     /// With `includeAdapter` and a LoRA model, the adapter goes to `directory/adapter` with
     /// `base_model_name_or_path` = `directory`'s absolute path.
     public static func write(
-        _ model: LlamaModel, includeAdapter: Bool = true, to directory: URL
+        _ model: LlamaModel, tokenizer: TextTokenizer = .bytes, includeAdapter: Bool = true, to directory: URL
     ) throws(CheckpointError) {
         let dir = directory.standardizedFileURL
         do {
@@ -46,7 +47,9 @@ public enum HuggingFaceFolder {
         try Checkpoint.writeJSON(HuggingFaceConfig.json(model.config), to: dir.appendingPathComponent(configFile))
         try Checkpoint.writeJSON(HuggingFaceConfig.generationJSON(),
                                  to: dir.appendingPathComponent(generationConfigFile))
-        if model.config.vocabSize == ByteTokenizer.vocabularySize {
+        if case .bpe = tokenizer {
+            try Checkpoint.writeTokenizerFiles(tokenizer, modelMaxLength: model.config.maxPositionEmbeddings, to: dir)
+        } else if model.config.vocabSize == ByteTokenizer.vocabularySize {
             try Checkpoint.writeJSON(ByteLevelTokenizerFiles.tokenizerJSON(),
                                      to: dir.appendingPathComponent(tokenizerFile))
             try Checkpoint.writeJSON(

@@ -3,8 +3,8 @@
 /// the prompt is re-read each step).
 ///
 /// Token ids work with any vocabulary (`generateTokens`, `nextTokenLogits`): turning ids into
-/// text is the tokenizer's business. Byte-level models (V = 256, token = UTF-8 byte) also get
-/// text out directly (`generate`).
+/// text is the tokenizer's business. Byte-level models (V = 256, token = UTF-8 byte) and models
+/// with a byte-level BPE (`generate(prompt:tokenizer:...)`) also get text out directly.
 public struct TextGenerator {
     public let model: LlamaModel
 
@@ -51,6 +51,37 @@ public struct TextGenerator {
             onToken: { token in
                 let text = decoder.push(UInt8(truncatingIfNeeded: token))
                 if !text.isEmpty { onText(text) }
+            })
+        decoder.finish()
+        return generated
+    }
+
+    /// For a model with a byte-level BPE tokenizer: samples up to `maxNewTokens` tokens after
+    /// `prompt` (an empty prompt starts a document: the tokenizer's BOS, else its EOS), stopping
+    /// after the EOS token, as `transformers`' `generate` does. `onText` receives the text as
+    /// complete characters appear (a token may end inside a UTF-8 character); EOS prints nothing.
+    /// Returns the new ids, EOS included.
+    @discardableResult
+    public func generate(
+        prompt: [Int32], tokenizer: BPETokenizer, maxNewTokens: Int, sampling: SamplingSettings,
+        onText: (String) -> Void = { _ in }
+    ) -> [Int32] {
+        let start = tokenizer.specialTokens.bos ?? tokenizer.specialTokens.eos
+        let context = prompt.isEmpty ? start.map { [$0] } ?? [] : prompt
+        precondition(!context.isEmpty, "an empty prompt needs a tokenizer with a BOS or EOS token")
+        var decoder = UTF8StreamDecoder()
+        var ended = false
+        let generated = sample(
+            after: context, sampling: sampling, while: { $0.count < maxNewTokens && !ended },
+            onToken: { token in
+                if token == tokenizer.specialTokens.eos {
+                    ended = true
+                    return
+                }
+                for byte in tokenizer.decodeUTF8([token]) {
+                    let text = decoder.push(byte)
+                    if !text.isEmpty { onText(text) }
+                }
             })
         decoder.finish()
         return generated

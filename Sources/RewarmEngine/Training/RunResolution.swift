@@ -9,9 +9,9 @@ public struct ResolvedRun: Sendable {
     public var initCheckpoint: Checkpoint?
     public var schedule: LearningRateSchedule
     public var runDirectory: URL
-    /// The tokenizer the run encodes its corpora with (default `.bytes`); `Trainer` checks that
-    /// its ids fit the model's vocabulary. A stored property, so whoever resolves a real model
-    /// (e.g. from its checkpoint's tokenizer) sets it after `init`.
+    /// The tokenizer the run encodes its corpora with: the `init_from` model's own
+    /// (`Checkpoint.tokenizer()`: GGUF metadata or `tokenizer.json`), else `.bytes`; `Trainer`
+    /// checks that its ids fit the model's vocabulary.
     public var tokenizer: TextTokenizer = .bytes
 
     /// `config` as given; relative paths resolve against `workingDirectory`.
@@ -50,6 +50,7 @@ public struct ResolvedRun: Sendable {
                                reason: "\(config.replayRatio) needs an upstream corpus to replay, and "
                                    + "a Hugging Face folder or GGUF file records no dataset (set upstream)")
             }
+            do { tokenizer = try checkpoint.tokenizer() } catch { throw .checkpoint(error) }
         } else {
             initCheckpoint = nil
         }

@@ -127,6 +127,13 @@ public final class Trainer {
         } catch {
             throw .io(path: dir.path, reason: "cannot write the run folder: \(error.localizedDescription)")
         }
+        // A BPE model's tokenizer goes with the run (and is copied into every checkpoint).
+        do {
+            try Checkpoint.writeTokenizerFiles(run.tokenizer, modelMaxLength: config.model.maxPositionEmbeddings,
+                                               to: dir)
+        } catch {
+            throw .checkpoint(error)
+        }
         // Evaluations after the checkpoint are recomputed; one at its step is kept if it was written.
         try truncateMetrics(through: state.evaluatedStep == state.step ? state.step : state.step - 1)
     }

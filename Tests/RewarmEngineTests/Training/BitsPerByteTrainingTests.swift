@@ -52,6 +52,17 @@ struct BitsPerByteTrainingTests {
             #expect(m.tokenizer == run.tokenizer.identity)
         }
         #expect(lines.last!.downstreamLoss < lines.first!.downstreamLoss)
+        // The tokenizer goes with the run: its checkpoint reads it back, and a run from it uses it.
+        let checkpoint = try Checkpoint(directory: run.runDirectory.appendingPathComponent("checkpoint-6"))
+        guard case .bpe(let saved) = try checkpoint.tokenizer() else {
+            Issue.record("the checkpoint's tokenizer reads as bytes")
+            return
+        }
+        #expect(saved.fingerprint == bpe.fingerprint)
+        let next = try ResolvedRun(tinyRunConfig(dir.appendingPathComponent("next"), [
+            "dataset": .string(file), "max_steps": 2, "cutoff_len": 8, "init_from": .string(run.runDirectory.path),
+        ]))
+        #expect(next.tokenizer.identity == run.tokenizer.identity)
     }
 
     @Test("a model with zero weights predicts uniformly: loss ln V, bpb = log2(V) x targets / target bytes")
