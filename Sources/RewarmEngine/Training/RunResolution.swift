@@ -55,9 +55,11 @@ public struct ResolvedRun: Sendable {
             initCheckpoint = nil
         }
         if config.finetuningType == .qlora, config.quantizationType == .gguf {
-            // the GGUF source of the blocks is wired in with GGUF init_from (issue 21)
-            throw .invalid(key: "quantization_type",
-                           reason: "gguf keeps a GGUF file's own 4-bit blocks and needs init_from a GGUF file")
+            guard let gguf = initCheckpoint?.ggufModel else {
+                throw .invalid(key: "quantization_type",
+                               reason: "gguf keeps a GGUF file's own 4-bit blocks and needs init_from a GGUF file")
+            }
+            do { try gguf.checkFourBitLinearWeights() } catch { throw .checkpoint(error) }
         }
         if config.contextLength > config.model.maxPositionEmbeddings {
             throw .invalid(

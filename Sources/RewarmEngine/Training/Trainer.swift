@@ -144,7 +144,13 @@ public final class Trainer {
             let target = model.quantizedBase == nil
                 ? model.weights : ParameterSlab(WeightNames.baseTensors(model.config))
             do { try checkpoint.loadMergedWeights(into: target) } catch { throw .checkpoint(error) }
-            if model.quantizedBase != nil { model.loadBase(from: target) }
+            if let base = model.quantizedBase {
+                if base.type == .gguf, let gguf = checkpoint.ggufModel {
+                    do { try model.loadBase(from: target, keepingBlocksOf: gguf) } catch { throw .checkpoint(error) }
+                } else {
+                    model.loadBase(from: target)
+                }
+            }
         } else {
             model.initializeWeights(seed: seed)
         }
