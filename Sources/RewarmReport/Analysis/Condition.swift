@@ -30,22 +30,32 @@ public struct Condition: Sendable {
     }
 
     /// The per-seed values of `statistic` over the completed seeds (seeds giving nil left out),
-    /// their median and their noise (2 x SD, nil with fewer than 3 values); nil with no value.
+    /// their mean, SD and median; nil with no value.
     func measure(_ statistic: (TrialSeries) -> Double?) -> Measured? {
-        let values = completed.compactMap(statistic)
-        guard let median = Statistics.median(values) else { return nil }
-        return Measured(median: median, noise: Statistics.noise(values), perSeed: values)
+        let values = seedValues(statistic)
+        guard !values.isEmpty else { return nil }
+        return Measured(bySeed: values)
+    }
+
+    /// The per-seed values of `statistic` over the completed seeds, keyed by seed (seeds giving
+    /// nil left out): what the checks of rules v2 take, so that paired intervals can match seeds.
+    func seedValues(_ statistic: (TrialSeries) -> Double?) -> [Int: Double] {
+        var out: [Int: Double] = [:]
+        for trial in completed { if let v = statistic(trial) { out[trial.seed] = v } }
+        return out
     }
 }
 
-/// A condition's seed median of one statistic, with its noise across seeds.
+/// A condition's per-seed values of one statistic with their seed mean (what rules v2 compare),
+/// sample SD (nil with one seed) and median.
 struct Measured: Sendable, Equatable {
-    let median: Double
-    /// 2 x the sample SD of `perSeed`; nil with fewer than 3 seeds.
-    let noise: Double?
-    let perSeed: [Double]
+    let bySeed: [Int: Double]
 
-    var seeds: Int { perSeed.count }
+    var perSeed: [Double] { bySeed.keys.sorted().map { bySeed[$0]! } }
+    var seeds: Int { bySeed.count }
+    var mean: Double { Statistics.mean(perSeed) ?? .nan }
+    var sd: Double? { Statistics.standardDeviation(perSeed) }
+    var median: Double { Statistics.median(perSeed) ?? .nan }
 }
 
 /// The conditions of a sweep, in the order their first trial appears, with the facts the roles

@@ -42,72 +42,6 @@ extension ConditionSet {
     }
 }
 
-/// The three-valued judgments of the verdict rules: true (holds), false (fails clearly), nil
-/// (cannot be judged: no noise estimate, or a difference in the claimed direction but within it).
-///
-/// "Beyond noise" between two conditions: the difference of their seed medians is larger than
-/// max(noise of each), each noise 2 x SD over that condition's completed seeds; with fewer than 3
-/// seeds in either there is no noise and the judgment is nil unless the sign alone decides it.
-enum Judge {
-    /// Claim "a > b beyond noise": false when a <= b; true when a - b > noise; nil when the
-    /// noise is unknown or a - b is within it.
-    static func exceeds(_ a: Double, _ b: Double, noise: Double?) -> Bool? {
-        let d = a - b
-        if d <= 0 { return false }
-        guard let noise else { return nil }
-        return d > noise ? true : nil
-    }
-
-    /// Claim "a <= b + noise": true when a <= b or a - b <= noise; false when a - b > noise;
-    /// nil when a > b and the noise is unknown.
-    static func atMost(_ a: Double, _ b: Double, noise: Double?) -> Bool? {
-        let d = a - b
-        if d <= 0 { return true }
-        guard let noise else { return nil }
-        return d <= noise
-    }
-
-    /// Claim "x <= max(noise, floor)": true when x <= floor or x <= noise; false when the noise
-    /// is known and x exceeds both; nil when x > floor and the noise is unknown.
-    static func withinTolerance(_ x: Double, floor: Double, noise: Double?) -> Bool? {
-        if x <= floor { return true }
-        guard let noise else { return nil }
-        return x <= noise
-    }
-
-    /// max(noise of a, noise of b); nil when either is unknown.
-    static func noise(_ a: Measured, _ b: Measured) -> Double? {
-        guard let na = a.noise, let nb = b.noise else { return nil }
-        return max(na, nb)
-    }
-
-    /// max of all noises; nil when any is unknown or there are none.
-    static func noise(_ all: [Measured]) -> Double? {
-        let noises = all.compactMap(\.noise)
-        guard !all.isEmpty, noises.count == all.count else { return nil }
-        return noises.max()
-    }
-
-    /// Every judgment holds: false if any is false, else nil if any is nil, else true (nil when empty).
-    static func all(_ judgments: [Bool?]) -> Bool? {
-        if judgments.contains(false) { return false }
-        if judgments.isEmpty || judgments.contains(where: { $0 == nil }) { return nil }
-        return true
-    }
-
-    /// At least one holds: true if any is true, else nil if any is nil (or none), else false.
-    static func any(_ judgments: [Bool?]) -> Bool? {
-        if judgments.contains(true) { return true }
-        if judgments.isEmpty || judgments.contains(where: { $0 == nil }) { return nil }
-        return false
-    }
-
-    /// "rho = -1" judged on a computed rho: nil when undefined.
-    static func rho(_ rho: Double?, equals target: Double) -> Bool? {
-        rho.map { Statistics.isExactly($0, target) }
-    }
-}
-
 /// Numbers as the check texts print them.
 enum Fmt {
     /// Four significant digits: 3.071, 0.0123, 12.6.
@@ -129,13 +63,14 @@ enum Fmt {
     static func tag(_ t: String) -> String { t.isEmpty ? "" : "[\(t)] " }
 }
 
-/// Collects one finding's checks, compared rows, statistics and notes; `result()` computes the
-/// verdict: every check holds -> REPRODUCED; any fails -> NOT REPRODUCED; otherwise (some could
-/// not be judged) -> INCONCLUSIVE.
+/// Collects one finding's rules-v2 checks, compared rows, statistics and notes; `result()` takes
+/// the verdict from `RulesV2.verdict` (docs/findings.md, "Rules v2"): fewer than 3 completed seeds
+/// in a condition read -> INCONCLUSIVE; a counted check fails -> NOT REPRODUCED; every counted
+/// check holds (and one counts) -> REPRODUCED; otherwise INCONCLUSIVE.
 struct FindingBuilder {
     let id: String
     let title: String
-    private(set) var checks: [FindingCheck] = []
+    private(set) var checks: [RuleCheck] = []
     private(set) var points: [FindingPoint] = []
     private(set) var statistics: [String: Double] = [:]
     private(set) var notes: [String] = []
@@ -146,14 +81,23 @@ struct FindingBuilder {
         self.title = title
     }
 
-    mutating func check(_ text: String, _ passed: Bool?) { checks.append(FindingCheck(text, passed: passed)) }
+    mutating func check(_ check: RuleCheck) { checks.append(check) }
+
+    /// A check that cannot be judged (a missing condition, no data), with its reason.
+    mutating func unavailable(_ statement: String, claim: Claim, _ reason: String) {
+        checks.append(RuleCheck(statement: statement, claim: claim, interval: nil,
+                                outcome: .cannotJudge(reason: reason)))
+    }
 
     mutating func note(_ text: String) { if !notes.contains(text) { notes.append(text) } }
 
     mutating func stat(_ name: String, _ value: Double?) { if let value, value.isFinite { statistics[name] = value } }
 
-    /// Registers `c` as read by this finding (its seeds decide `hasNoiseEstimate`, its missing
-    /// seeds become notes) and adds `values` to its row (one row per condition).
+    /// The estimate of `check` (when it has an interval) as a named statistic.
+    mutating func stat(_ name: String, _ check: RuleCheck) { stat(name, check.interval?.estimate) }
+
+    /// Registers `c` as read by this finding (its seeds decide the verdict's seed rule, its
+    /// missing seeds become notes) and adds `values` to its row (one row per condition).
     mutating func point(_ c: Condition, _ values: [String: Double?]) {
         use(c)
         let label = c.label
@@ -174,14 +118,8 @@ struct FindingBuilder {
     }
 
     func result() -> FindingResult {
-        let verdict: Verdict
-        if checks.contains(where: { $0.passed == false }) {
-            verdict = .notReproduced
-        } else if checks.isEmpty || checks.contains(where: { $0.passed == nil }) {
-            verdict = .inconclusive
-        } else {
-            verdict = .reproduced
-        }
+        let fewest = involved.map(\.seeds).min() ?? 0
+        let verdict = RulesV2.verdict(checks, fewestSeeds: fewest)
         var out = notes
         for c in involved {
             if c.seeds == 0 {
@@ -190,9 +128,12 @@ struct FindingBuilder {
                 out.append("\(c.label): \(missing): left out")
             }
         }
-        let hasNoise = !involved.isEmpty && involved.allSatisfy { $0.seeds >= Statistics.minimumSeedsForNoise }
-        if !hasNoise { out.append("no noise estimate (fewer than 3 seeds)") }
-        return FindingResult(id: id, title: title, verdict: verdict, checks: checks, points: points,
-                             statistics: statistics, hasNoiseEstimate: hasNoise, notes: out)
+        if fewest >= RulesV2.minimumSeeds && fewest < RulesV2.recommendedSeeds {
+            out.append("\(fewest) seeds in a condition: a verdict, but studies run >= \(RulesV2.recommendedSeeds)")
+        }
+        out.append("verdict: " + verdict.reason)
+        return FindingResult(id: id, title: title, verdict: verdict.verdict, checks: checks.map(FindingCheck.init),
+                             points: points, statistics: statistics,
+                             hasEnoughSeeds: fewest >= RulesV2.minimumSeeds, notes: out)
     }
 }

@@ -74,14 +74,16 @@ extension TrialSeries {
 
     public func value(_ metric: LossMetric, at point: TimePoint) -> Double? { sample(metric, at: point)?.value }
 
-    /// The largest evaluation of `metric` at steps <= `point` (the whole run for `.end`).
+    /// The largest evaluation of `metric` at steps 0 < step <= `point` (the whole run for `.end`).
+    /// Step 0 is left out (rules v2), so "the peak rises above the start" can be refuted.
     public func peak(_ metric: LossMetric, through point: TimePoint = .end) -> Double? {
         let p = points(metric)
         let limit = point.step(maxSteps: maxSteps)
-        return Statistics.peak(zip(p.steps, p.values).filter { $0.0 <= limit }.map(\.1))
+        return Statistics.peak(zip(p.steps, p.values).filter { $0.0 > 0 && $0.0 <= limit }.map(\.1))
     }
 
-    /// Peak rise: max(metric over steps <= point) - metric(0), the height of the spike.
+    /// Peak rise: max(metric over 0 < step <= point) - metric(0), the height of the spike; negative
+    /// when every later evaluation is below the start.
     public func peakRise(_ metric: LossMetric, through point: TimePoint = .end) -> Double? {
         guard let peak = peak(metric, through: point), let start = value(metric, at: .start) else { return nil }
         return peak - start

@@ -1,14 +1,17 @@
 import Foundation
 
 extension Findings {
-    /// F6. Same-data continuations: from the final checkpoint, full training, no replay, with
-    /// `dataset` equal to `upstream` or to the base's dataset. Families of rewarmed ones differing
-    /// only in `learning_rate`; their shifted counterparts are the conditions equal to them but
-    /// for `dataset` (and not same-data); the constant-LR same-data run is the one equal to them
-    /// but for the schedule keys and `rewarm`. Peak rise = max(Lup) - Lup(0), per seed, median.
-    /// Rule: peak rise beyond noise for every rewarmed same-data run; rho(maxLR, peak rise) = +1
-    /// (needs >= 3 LRs); peak rise (same data) < peak rise (shifted) at each max LR; the
-    /// constant-LR run's peak rise <= noise.
+    /// F6 (G23 sec. 4.4, Figs. 5-6; I24). Same-data continuations: from the final checkpoint,
+    /// full training, no replay, with `dataset` equal to `upstream` or to the base's dataset.
+    /// Families of rewarmed ones differing only in `learning_rate`; their shifted counterparts
+    /// are the conditions equal to them but for `dataset`; the constant-LR same-data run is the
+    /// one equal to them but for the schedule keys and `rewarm`. Peak rise = max(Lup after
+    /// step 0) - Lup(0), per seed, on the study's evaluation grid.
+    /// Rule (v2): the peak rise > 0 (real, 95%) at every max LR; ordered by max LR (rising, every
+    /// adjacent pair real); peak rise (same data) - peak rise (shifted) < 0 (real) at each max LR;
+    /// the constant-LR run has no lasting rise (Lup(T) - Lup(0) <= 0.5% of Lup(0): the 90% interval
+    /// below the margin, the upper one of TOST's tests, so a fall passes) and
+    /// its peak rise is below the smallest rewarmed one (real).
     static func sameData(_ set: ConditionSet) -> FindingResult? {
         let continuations = set.conditions.filter {
             $0.isFromFinalCheckpoint && $0.isFullTraining && $0.replayRatio == 0 && set.isSameData($0)
@@ -18,75 +21,61 @@ extension Findings {
         var b = builder("F6")
         let rise = { (t: TrialSeries) in t.peakRise(.upstream) }
         for (family, tag) in zip(families, set.tags(families)) {
+            let t = Fmt.tag(tag)
             let members = family.conditions.sorted { ($0.learningRate ?? 0) < ($1.learningRate ?? 0) }
-            b.note(Fmt.tag(tag) + "same-data runs on \(members[0].dataset ?? "?") at max LRs "
-                + members.map { Fmt.num($0.learningRate ?? .nan) }.joined(separator: ", ") + "; "
-                + set.heldFixed(family, axis: AxisKeys.learningRate))
-            for c in members { b.use(c) }
-            let rows = rows(members, rise)
-            for r in rows {
-                b.point(r.condition, values("peak rise Lup", r.value)
-                    .merging(["learning_rate": r.condition.learningRate]) { a, _ in a })
+            let grid = members[0].config["eval_steps"]?.integer.map { "every \($0) steps" } ?? "the evaluations"
+            b.note(t + "same-data runs on \(members[0].dataset ?? "?") at max LRs "
+                + members.map { Fmt.num($0.learningRate ?? .nan) }.joined(separator: ", ") + "; peak rise read on "
+                + grid + "; " + set.heldFixed(family, axis: AxisKeys.learningRate))
+            let lr = { (c: Condition) in "lr=\(Fmt.num(c.learningRate ?? .nan))" }
+            for c in members {
+                b.point(c, values("peak rise Lup", c.measure(rise)).merging(["learning_rate": c.learningRate]) { a, _ in a })
+                let check = RuleCheck.change("\(t)peak rise of Lup, same data, \(lr(c))", perSeed: c.seedValues(rise),
+                                             claim: .above(0))
+                b.stat("\(t)peak rise Lup same data \(lr(c))", check)
+                b.check(check)
             }
-
-            let beyond = summary(rows.map { r in
-                ("\(r.condition.label): \(Fmt.num(r.value.median)), \(Fmt.noise(r.value.noise))",
-                 Judge.exceeds(r.value.median, 0, noise: r.value.noise))
-            } + members.filter { m in !rows.contains { $0.condition.key == m.key } }
-                .map { ("\($0.label): no data", nil) })
-            b.check("\(Fmt.tag(tag))peak rise of Lup beyond noise in every rewarmed same-data run: \(beyond.text)",
-                    beyond.judgment)
-
-            let rho = Statistics.spearman(rows.map { $0.condition.learningRate ?? .nan }, rows.map(\.value.median))
-            let jr = Judge.rho(rho, equals: 1)
-            b.stat("\(Fmt.tag(tag))rho(maxLR, peak rise Lup)", rho)
-            b.check("\(Fmt.tag(tag))rho(maxLR, peak rise Lup) = \(Fmt.rho(rho)) over \(rows.count) LRs (needs +1"
-                + "\(rows.count < 3 ? "; rho needs >= 3" : "")): \(Fmt.outcome(jr))", jr)
-
-            var pairs: [(label: String, judgment: Bool?)] = []
-            for r in rows {
-                let shifted = set.conditions.filter { c in
-                    c.key != r.condition.key && !set.isSameData(c)
-                        && c.config.filter { $0.key != "dataset" } == r.condition.config.filter { $0.key != "dataset" }
+            if members.count >= 2 {
+                b.check(.ordering("\(t)peak rise of Lup (same data) rises with the max LR",
+                                  levels: members.map { OrderLevel(lr($0), $0.seedValues(rise)) }, direction: .increasing))
+            }
+            for c in members {
+                let shifted = set.conditions.filter { s in
+                    s.key != c.key && !set.isSameData(s)
+                        && s.config.filter { $0.key != "dataset" } == c.config.filter { $0.key != "dataset" }
                 }
-                let shiftedRows = Findings.rows(shifted, rise)
-                for s in shiftedRows { b.point(s.condition, values("peak rise Lup", s.value)) }
-                let lr = "LR \(Fmt.num(r.condition.learningRate ?? .nan))"
-                if shiftedRows.isEmpty {
-                    pairs.append(("\(lr): no shifted run with data", nil))
-                }
-                for s in shiftedRows {
-                    pairs.append(("\(lr): \(Fmt.num(r.value.median)) vs \(Fmt.num(s.value.median)) "
-                                      + "on \(s.condition.dataset ?? "?")",
-                                  r.value.median < s.value.median))
+                let statement = "\(t)peak rise (same data) - peak rise (shifted) at \(lr(c))"
+                if shifted.isEmpty { b.unavailable(statement, claim: .below(0), "no shifted run at this LR") }
+                for s in shifted {
+                    b.point(s, values("peak rise Lup", s.measure(rise)))
+                    b.check(.difference(statement + " on \(s.dataset ?? "?")", c.seedValues(rise),
+                                        minus: s.seedValues(rise), claim: .below(0)))
                 }
             }
-            let shift = summary(pairs)
-            let listing = pairs.map(\.label).joined(separator: "; ")
-            b.check("\(Fmt.tag(tag))peak rise (same data) < peak rise (shifted) at each max LR: \(listing): "
-                + Fmt.outcome(shift.judgment), shift.judgment)
-
             let scheduleAxis = AxisKeys.schedule.union(["rewarm"])
             let fixed = members[0].config.filter { !scheduleAxis.contains($0.key) }
             let constants = continuations.filter { c in
                 c.isConstantLR && c.config.filter { !scheduleAxis.contains($0.key) } == fixed
             }
-            let constantRows = Findings.rows(constants, rise)
-            for r in constantRows { b.point(r.condition, values("peak rise Lup", r.value)) }
             if constants.isEmpty {
-                b.check("\(Fmt.tag(tag))constant-LR peak rise <= noise: "
-                    + "the sweep has no constant-LR same-data run", nil)
-            } else if constantRows.isEmpty {
-                for c in constants { b.use(c) }
-                b.check("\(Fmt.tag(tag))constant-LR peak rise <= noise: no data", nil)
-            } else {
-                let judged = constantRows.map { r in
-                    ("\(r.condition.label): \(Fmt.num(r.value.median)), \(Fmt.noise(r.value.noise))",
-                     Judge.atMost(r.value.median, 0, noise: r.value.noise))
+                b.unavailable("\(t)constant-LR Lup(T) - Lup(0)", claim: .below(0),
+                              "the sweep has no constant-LR same-data run")
+            }
+            let smallest = extreme(rows(members, rise), highest: false)
+            for c in constants {
+                b.point(c, values("peak rise Lup", c.measure(rise)))
+                let start = c.measure { $0.value(.upstream, at: .start) }
+                let margin = Margin.relative(0.005, of: start?.mean ?? .nan, named: "Lup(0)")
+                b.check(.change("\(t)Lup(T) - Lup(0) of the constant LR \(c.label)",
+                                perSeed: c.seedValues { $0.netChange(.upstream) }, claim: .below(margin.value),
+                                confidence: RulesV2.equivalenceConfidence, margin: margin))
+                let statement = "\(t)peak rise of the constant LR - smallest rewarmed peak rise"
+                guard let smallest else {
+                    b.unavailable(statement, claim: .below(0), "no rewarmed same-data run with data")
+                    continue
                 }
-                let j = summary(judged)
-                b.check("\(Fmt.tag(tag))constant-LR peak rise of Lup <= noise: "
-                    + judged.map(\.0).joined(separator: "; ") + ": " + Fmt.outcome(j.judgment), j.judgment)
+                b.check(.difference(statement + " (\(smallest.condition.label))", c.seedValues(rise),
+                                    minus: smallest.value.bySeed, claim: .below(0)))
             }
         }
         return b.result()

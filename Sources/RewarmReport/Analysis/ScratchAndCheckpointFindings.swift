@@ -1,11 +1,11 @@
 import Foundation
 
 extension Findings {
-    /// F5. A from-scratch condition (`init_from` null) against the protocol rewarms equal to it
-    /// in every key but `init_from` and the schedule keys (so every rewarmed LR and warmup counts).
-    /// Rule: Ldown_scratch(T) > worst (highest) rewarmed Ldown(T) + noise (of that pair);
-    /// rho(step, Lup_scratch) <= -0.9, over the scratch run's evaluations of its seed-median Lup
-    /// curve (each seed interpolated at the first completed seed's evaluation steps).
+    /// F5 (G23 sec. 4.3). A from-scratch condition (`init_from` null) against the protocol
+    /// rewarms equal to it in every key but `init_from` and the schedule keys.
+    /// Rule (v2): Ldown_scratch(T) - the worst (highest seed mean) rewarmed Ldown(T) > 0 (real,
+    /// 95%); rho(step, Lup of the scratch run) < -0.9, Spearman over the evaluations of its
+    /// seed-mean Lup curve, with a percentile bootstrap over its seeds (the upper bound < -0.9).
     static func scratch(_ set: ConditionSet) -> FindingResult? {
         let axis = AxisKeys.schedule.union(["init_from"])
         let members = set.conditions.filter(\.isScratch) + set.protocolRewarms()
@@ -14,54 +14,68 @@ extension Findings {
         }
         guard !families.isEmpty else { return nil }
         var b = builder("F5")
+        let final = { (s: TrialSeries) in s.value(.downstream, at: .end) }
         for (family, tag) in zip(families, set.tags(families)) {
+            let t = Fmt.tag(tag)
             let rewarmed = family.conditions.filter(\.isRewarmed)
-            b.note(Fmt.tag(tag) + "from scratch against \(rewarmed.count) rewarmed runs; "
-                + set.heldFixed(family, axis: axis))
+            b.note(t + "from scratch against \(rewarmed.count) rewarmed runs; " + set.heldFixed(family, axis: axis))
             for c in family.conditions { b.use(c) }
-            let rows = rows(rewarmed, { $0.value(.downstream, at: .end) })
+            let rows = rows(rewarmed, final)
             for r in rows { b.point(r.condition, values("Ldown(T)", r.value)) }
             for scratch in family.conditions.filter(\.isScratch) {
-                let s = scratch.measure { $0.value(.downstream, at: .end) }
+                let s = scratch.measure(final)
                 b.point(scratch, values("Ldown(T)", s))
-                if let s, let worst = rows.max(by: { $0.value.median < $1.value.median }) {
-                    let noise = Judge.noise(s, worst.value)
-                    let j = Judge.exceeds(s.median, worst.value.median, noise: noise)
-                    b.stat("\(Fmt.tag(tag))Ldown(T) scratch - worst rewarmed", s.median - worst.value.median)
-                    b.check("\(Fmt.tag(tag))Ldown(T) \(scratch.label) \(Fmt.num(s.median)) > worst rewarmed "
-                        + "\(Fmt.num(worst.value.median)) (\(worst.condition.label)) + \(Fmt.noise(noise)): "
-                        + "\(Fmt.outcome(j))", j)
+                let statement = "\(t)Ldown(T) \(scratch.label) - worst rewarmed"
+                if let s, let worst = extreme(rows, highest: true) {
+                    let check = RuleCheck.difference(statement + " (\(worst.condition.label))", s.bySeed,
+                                                     minus: worst.value.bySeed, claim: .above(0))
+                    b.stat(statement, check)
+                    b.check(check)
                 } else {
-                    b.check("\(Fmt.tag(tag))Ldown(T) \(scratch.label) > worst rewarmed + noise: no data", nil)
+                    b.unavailable(statement, claim: .above(0), "no data")
                 }
-                let curve = medianCurve(scratch, .upstream)
-                let rho = Statistics.spearman(curve.map(\.step), curve.map(\.value))
-                let j = rho.map { $0 <= -0.9 }
-                b.point(scratch, ["Lup(0)": curve.first?.value, "Lup(T)": curve.last?.value,
-                                  "rho(step, Lup)": rho])
-                b.stat("\(Fmt.tag(tag))rho(step, Lup \(scratch.label))", rho)
-                b.check("\(Fmt.tag(tag))rho(step, Lup of \(scratch.label)) = \(Fmt.rho(rho)) "
-                    + "over \(curve.count) evaluations "
-                    + "(needs <= -0.90): \(Fmt.outcome(j))", j)
+                let curves = seedCurves(scratch, .upstream)
+                let rho = RuleCheck("\(t)rho(step, Lup) of \(scratch.label) over "
+                                    + "\(curves.steps.count) evaluations", claim: .below(-0.9)) {
+                    () throws(StatisticUnavailable) in
+                    try Bootstrap.percentileInterval(curves.values.indices.map(Double.init),
+                                                     confidence: RulesV2.differenceConfidence) { picks in
+                        let mean = curves.steps.indices.map { k in
+                            picks.reduce(0) { $0 + curves.values[Int($1)][k] } / Double(picks.count)
+                        }
+                        return Statistics.spearman(curves.steps, mean)
+                    }
+                }
+                b.stat("\(t)rho(step, Lup \(scratch.label))", rho)
+                b.check(rho)
             }
         }
         return b.result()
     }
 
-    /// The seed-median curve of `metric`: at each evaluation step of the first completed seed,
-    /// the median over completed seeds of the metric interpolated at that step.
-    static func medianCurve(_ c: Condition, _ metric: LossMetric) -> [(step: Double, value: Double)] {
-        guard let first = c.completed.first else { return [] }
-        return first.points(metric).steps.compactMap { step in
-            Statistics.median(c.completed.compactMap { $0.sample(metric, atStep: step)?.value }).map { (step, $0) }
+    /// Each completed seed's curve of `metric`, interpolated at the evaluation steps of the first
+    /// completed seed (steps where some seed has no value are left out).
+    static func seedCurves(_ c: Condition, _ metric: LossMetric) -> (steps: [Double], values: [[Double]]) {
+        guard let first = c.completed.first else { return ([], []) }
+        var steps: [Double] = []
+        var columns: [[Double]] = []
+        for step in first.points(metric).steps {
+            let column = c.completed.compactMap { $0.sample(metric, atStep: step)?.value }
+            if column.count == c.completed.count {
+                steps.append(step)
+                columns.append(column)
+            }
         }
+        let values = c.completed.indices.map { i in columns.map { $0[i] } }
+        return (steps, values)
     }
 
-    /// F7. Conditions equal in every key but `init_from`, with the final checkpoint (`base@1.0`
-    /// or a path) and at least one earlier one (`base@F`, F < 1). Checkpoint step = F x the
-    /// base's `max_steps`.
-    /// Rule: at 0.17T, rho(checkpoint step, Ldown) = -1 and rho(checkpoint step, Lup) = -1
-    /// (needs >= 3 checkpoints); the final checkpoint beats the earliest beyond noise on both.
+    /// F7 (G23 sec. 4.5, Fig. 7). Conditions equal in every key but `init_from`, with the final
+    /// checkpoint (`base@1.0` or a path) and at least one earlier one (`base@F`, F < 1).
+    /// Checkpoint step = F x the base's `max_steps`.
+    /// Rule (v2): at 0.17T and at T, Ldown and Lup fall with the checkpoint step (orderings:
+    /// seed means strictly in order, and the final checkpoint against the earliest a real
+    /// difference, 95%; any adjacent pair that differs the wrong way fails it).
     static func earlyCheckpoint(_ set: ConditionSet) -> FindingResult? {
         let axis: Set<String> = ["init_from"]
         let members = set.conditions.filter { $0.checkpointFraction != nil }
@@ -84,33 +98,18 @@ extension Findings {
                 + set.heldFixed(family, axis: axis))
             b.noteSteps([early], of: members)
             for c in members { b.point(c, ["checkpoint step": step(c)]) }
-            var beats: [Bool?] = []
-            var beatTexts: [String] = []
-            for metric in [LossMetric.downstream, .upstream] {
-                let name = "\(metric.rawValue)(0.17T)"
-                let rows = rows(members, { $0.value(metric, at: early) })
-                for r in rows { b.point(r.condition, values(name, r.value)) }
-                let rho = Statistics.spearman(rows.map { step($0.condition) }, rows.map(\.value.median))
-                let j = Judge.rho(rho, equals: -1)
-                b.stat("\(Fmt.tag(tag))rho(checkpoint step, \(name))", rho)
-                b.check("\(Fmt.tag(tag))rho(checkpoint step, \(name)) = \(Fmt.rho(rho)) over \(rows.count) checkpoints "
-                    + "(needs -1\(rows.count < 3 ? "; rho needs >= 3" : "")): \(Fmt.outcome(j))", j)
-                let earliest = rows.first { !$0.condition.isFromFinalCheckpoint }
-                let final = rows.first { $0.condition.isFromFinalCheckpoint }
-                if let earliest, let final {
-                    let noise = Judge.noise(earliest.value, final.value)
-                    beats.append(Judge.exceeds(earliest.value.median, final.value.median, noise: noise))
-                    beatTexts.append("\(name) \(Fmt.num(final.value.median)) vs \(Fmt.num(earliest.value.median)), "
-                        + Fmt.noise(noise))
-                } else {
-                    beats.append(nil)
-                    beatTexts.append("\(name): no data")
+            for point in [early, TimePoint.end] {
+                for metric in [LossMetric.downstream, .upstream] {
+                    let name = "\(metric.rawValue)(\(point.label))"
+                    for c in members { b.point(c, values(name, c.measure { $0.value(metric, at: point) })) }
+                    let levels = members.map { c in
+                        OrderLevel("checkpoint \(Fmt.percent(c.checkpointFraction ?? 1))",
+                                   c.seedValues { $0.value(metric, at: point) })
+                    }
+                    b.check(.ordering("\(Fmt.tag(tag))\(name) falls with the checkpoint step", levels: levels,
+                                      direction: .decreasing, requirement: .extremes))
                 }
             }
-            let j = Judge.all(beats)
-            let earliestLabel = members.first.map { Fmt.percent($0.checkpointFraction ?? 1) } ?? "?"
-            b.check("\(Fmt.tag(tag))the final checkpoint beats the earliest (\(earliestLabel)) beyond noise: "
-                + beatTexts.joined(separator: "; ") + ": " + Fmt.outcome(j), j)
         }
         return b.result()
     }

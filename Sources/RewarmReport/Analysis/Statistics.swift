@@ -24,16 +24,6 @@ public enum Statistics {
         return (squares / Double(values.count - 1)).squareRoot()
     }
 
-    /// The fewest seeds a noise estimate needs (findings.md: ">= 3 seeds").
-    public static let minimumSeedsForNoise = 3
-
-    /// Noise of a metric across seeds: 2 x the sample standard deviation of its per-seed values;
-    /// nil with fewer than `minimumSeedsForNoise` values.
-    public static func noise(_ values: [Double]) -> Double? {
-        guard values.count >= minimumSeedsForNoise else { return nil }
-        return standardDeviation(values).map { 2 * $0 }
-    }
-
     /// max(values) - min(values); nil when empty.
     public static func spread(_ values: [Double]) -> Double? {
         guard let lo = values.min(), let hi = values.max() else { return nil }
@@ -72,6 +62,18 @@ public enum Statistics {
         }
         guard sxx > 0, syy > 0 else { return nil }
         return max(-1, min(1, sxy / (sxx * syy).squareRoot()))
+    }
+
+    /// The least-squares slope sum(dx dy) / sum(dx^2) of y on x; nil when the counts differ,
+    /// fewer than 2 pairs, or x is constant.
+    public static func slope(_ x: [Double], _ y: [Double]) -> Double? {
+        guard x.count == y.count, x.count >= 2, let mx = mean(x), let my = mean(y) else { return nil }
+        var sxy = 0.0, sxx = 0.0
+        for (a, b) in zip(x, y) {
+            sxy += (a - mx) * (b - my)
+            sxx += (a - mx) * (a - mx)
+        }
+        return sxx > 0 ? sxy / sxx : nil
     }
 
     /// Spearman's rho: Pearson's r of the average ranks of `x` and of `y` (the tie-correct form).

@@ -2,13 +2,16 @@
 /// the points compared, its statistics and notes.
 enum FindingsMarkdown {
     /// The section body (without its `## Findings` heading); `seeds` is the number of distinct
-    /// seeds of the sweep, to say when verdicts have no noise estimate.
+    /// seeds of the sweep, to say when rules v2 make every verdict INCONCLUSIVE.
     static func body(_ results: [FindingResult], seeds: Int) -> String {
         var parts: [String] = []
-        if seeds < 3 {
+        parts.append("Verdicts by rules \(RulesV2.rulesVersion) (Rewarm's docs/findings.md, \"Rules v2\"): each check "
+            + "prints its estimate, its confidence interval and its threshold or margin; ✓ holds, ✗ fails, "
+            + "? straddles or cannot be judged, – trivially true (not counted).\n")
+        if seeds < RulesV2.minimumSeeds {
             let ran = seeds <= 1 ? "one seed" : "\(seeds) seeds"
-            parts.append("This sweep ran \(ran): its verdicts have no noise estimate (noise needs 3 seeds), "
-                + "so checks \"beyond noise\" are not judged.\n")
+            parts.append("This sweep ran \(ran): a verdict needs at least \(RulesV2.minimumSeeds) seeds per condition, "
+                + "so every verdict is INCONCLUSIVE; the checks show what the data say so far.\n")
         }
         guard !results.isEmpty else {
             parts.append("No finding of `findings.md` can be tested with this sweep's trials.\n")
@@ -16,7 +19,10 @@ enum FindingsMarkdown {
         }
         parts.append(ReportFormat.table(
             header: ["finding", "verdict"], right: [false, false],
-            rows: results.map { ["\($0.id) \($0.title)", $0.verdict.rawValue] }))
+            rows: results.map {
+                ["\($0.id) \($0.title)" + (Findings.isBeyondThePapers($0.id) ? " (beyond the papers)" : ""),
+                 $0.verdict.rawValue]
+            }))
         for r in results { parts.append(finding(r)) }
         return parts.joined(separator: "\n")
     }
@@ -25,11 +31,16 @@ enum FindingsMarkdown {
     static func finding(_ r: FindingResult) -> String {
         var parts: [String] = []
         var head = "### \(r.id). \(r.title)\n\n**Verdict: \(r.verdict.rawValue)**"
-        if !r.hasNoiseEstimate { head += " (no noise estimate: fewer than 3 seeds)" }
+        if !r.hasEnoughSeeds { head += " (fewer than \(RulesV2.minimumSeeds) seeds in a condition)" }
         parts.append(head + "\n")
         if !r.checks.isEmpty {
             parts.append(r.checks.map { c in
-                let mark = switch c.passed { case true?: "✓"; case false?: "✗"; case nil: "?" }
+                let mark = switch (c.counted, c.passed) {
+                case (false, _): "–"
+                case (true, true?): "✓"
+                case (true, false?): "✗"
+                case (true, nil): "?"
+                }
                 return "- \(mark) \(c.text)\n"
             }.joined())
         }

@@ -34,8 +34,10 @@ public struct ReportSummary: Codable, Sendable, Equatable {
     public var seeds: [Int]
     /// The base model's final loss on its own corpus (the reference for forgetting).
     public var baseUpstreamLoss: Double?
-    /// False for a one-seed sweep: no verdict has a noise estimate.
-    public var hasNoiseEstimate: Bool
+    /// False for a sweep of fewer than 3 seeds: every verdict is INCONCLUSIVE by rule.
+    public var hasEnoughSeeds: Bool
+    /// The rules version of the verdicts.
+    public var rules: String
     public var findings: [FindingResult]
     public var conditions: [Row]
     /// What the losses of `findings` and `conditions` are in: "nats" (per token), or "bits per
@@ -46,7 +48,8 @@ public struct ReportSummary: Codable, Sendable, Equatable {
         case sweep, trials, seeds, findings, conditions
         case lossUnit = "loss_unit"
         case baseUpstreamLoss = "base_upstream_loss"
-        case hasNoiseEstimate = "has_noise_estimate"
+        case hasEnoughSeeds = "has_enough_seeds"
+        case rules
     }
 
     public init(_ report: SweepReport) {
@@ -54,7 +57,8 @@ public struct ReportSummary: Codable, Sendable, Equatable {
         trials = report.data.trials.count
         seeds = report.seeds
         baseUpstreamLoss = report.data.baseUpstreamLoss
-        hasNoiseEstimate = report.seeds.count >= 3
+        hasEnoughSeeds = report.seeds.count >= RulesV2.minimumSeeds
+        rules = RulesV2.rulesVersion
         findings = report.findings
         lossUnit = report.data.lossUnit.rawValue
         conditions = report.conditions.map { c in

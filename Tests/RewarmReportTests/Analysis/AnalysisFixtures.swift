@@ -13,13 +13,16 @@ struct Curve {
     }
 
     /// A rewarmed run: Lup rises from 1.7 to `peak` at `peakAt` x T and ends at `lupEnd`; Ldown
-    /// falls from 4.0 through `downThird` at 0.34T to `downEnd`.
+    /// starts at `down0` (4.0), optionally rises to `downRise` at 0.03T, and falls through
+    /// `downThird` at 0.34T to `downEnd`.
     static func rewarm(peak: Double = 3.2, peakAt: Double = 0.1, lupEnd: Double = 3.0, lupEarly: Double? = nil,
-                       downEarly: Double? = nil, downThird: Double = 1.9, downEnd: Double = 1.6, down0: Double = 4.0) -> Curve {
+                       downEarly: Double? = nil, downThird: Double = 1.9, downEnd: Double = 1.6, down0: Double = 4.0,
+                       downRise: Double? = nil) -> Curve {
         var up = [(0.0, 1.7), (peakAt, peak)]
         if let lupEarly { up.append((0.17, lupEarly)) }
         up.append((1.0, lupEnd))
         var down = [(0.0, down0)]
+        if let downRise { down.append((0.03, downRise)) }
         if let downEarly { down.append((0.17, downEarly)) }
         down += [(0.34, downThird), (1.0, downEnd)]
         return Curve(up: up, down: down)
@@ -95,7 +98,9 @@ struct SweepFixture {
 extension FindingResult {
     /// Every check text, one per line, for failure messages.
     var dump: String {
-        "\(id) \(verdict.rawValue)\n" + checks.map { "  [\($0.passed.map { $0 ? "ok" : "FAIL" } ?? "??")] \($0.text)" }
+        "\(id) \(verdict.rawValue)\n" + checks.map {
+            "  [\(!$0.counted ? "--" : $0.passed.map { $0 ? "ok" : "FAIL" } ?? "??")] \($0.text)"
+        }
             .joined(separator: "\n") + "\n  notes: " + notes.joined(separator: " | ")
     }
 }

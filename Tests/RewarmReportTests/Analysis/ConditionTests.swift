@@ -71,19 +71,19 @@ struct ConditionTests {
         #expect(cs.map { $0.isSameData(baseDataset: "fortunes-en[1/2]") } == [true, false])
     }
 
-    @Test("a sweep of rewarmed runs over the max LR can test only F2 and F3; the others are not listed")
+    @Test("a sweep of rewarmed runs over the max LR can test only F2, F3 and F13; the others are not listed")
     func untestableNotListed() throws {
         let ids = Findings.evaluate(MaxLRAndConstantFindingTests.lrSweep().data).map(\.id)
-        #expect(ids == ["F2", "F3"])
+        #expect(ids == ["F2", "F3", "F13"])
     }
 
-    @Test("a sweep with every kind of trial lists its findings in F1...F11 order")
+    @Test("a sweep with every kind of trial lists its findings in F1...F16 order")
     func order() throws {
         var fixture = MaxLRAndConstantFindingTests.constantSweep()
         fixture.add(["learning_rate": 3e-3, "warmup_ratio": 0.0], curve: .rewarm())
         fixture.add(["init_from": nil], name: "scratch", curve: .rewarm())
         let ids = Findings.evaluate(fixture.data).map(\.id)
-        #expect(ids == ["F1", "F2", "F3", "F4", "F5"])
+        #expect(ids == ["F1", "F2", "F3", "F4", "F5", "F13"])
     }
 
     @Test("an empty sweep has no findings")
@@ -94,7 +94,8 @@ struct ConditionTests {
     @Test("every result's title is findings.md's and it encodes to JSON")
     func titlesAndJSON() throws {
         let results = Findings.evaluate(MaxLRAndConstantFindingTests.lrSweep().data)
-        #expect(results.map(\.title) == ["Rewarming first raises both losses, then learns", "Max LR trades learning for forgetting"])
+        #expect(results.map(\.title) == ["Rewarming first raises both losses, then learns", "Max LR trades learning for forgetting",
+                                         "Forgetting is linear in learning"])
         let json = try JSONEncoder().encode(results)
         let back = try JSONDecoder().decode([FindingResult].self, from: json)
         #expect(back == results)

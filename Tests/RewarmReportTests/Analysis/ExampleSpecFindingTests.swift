@@ -18,7 +18,7 @@ struct ExampleSpecFindingTests {
         let early = c["init_from"] == .string("base@0.07") ? 0.4 : 0
         let warm0 = c["warmup_ratio"]?.number == 0 ? 0.01 : 0
         return .rewarm(peak: 2.8 + 100 * lr + warm0 + early, lupEnd: 2.7 + 100 * lr + early,
-                       downThird: 1.88 + early, downEnd: 1.7 - 20 * lr + early)
+                       downThird: 1.88 + early, downEnd: 1.7 - 20 * lr + early, downRise: 4.2)
     }
 
     /// The spec of the sweeps issue's example (`Tests/Fixtures/max-lr-spec.yaml`).
@@ -50,13 +50,13 @@ struct ExampleSpecFindingTests {
     @Test("max-lr as written tests F1-F5; its from-7pct extra (registry-default LR) has no final twin, so F7 is absent")
     func asWritten() throws {
         let results = Findings.evaluate(try Self.sweep(Self.maxLR))
-        #expect(results.map(\.id) == ["F1", "F2", "F3", "F4", "F5"])
+        #expect(results.map(\.id) == ["F1", "F2", "F3", "F4", "F5", "F13"])
         let byID = Dictionary(uniqueKeysWithValues: results.map { ($0.id, $0) })
         for id in ["F1", "F2", "F3", "F4", "F5"] {
             #expect(byID[id]?.verdict == .reproduced, "\(byID[id]?.dump ?? id)")
         }
         #expect(try #require(byID["F1"]).checks.count == 3 * 3)  // one family per max LR
-        #expect(try #require(byID["F3"]).checks.count == 2 * 4)  // one family per warmup
+        #expect(try #require(byID["F3"]).checks.count == 2 * 2)  // one family per warmup, two orderings each
         #expect(try #require(byID["F4"]).points.count == 7)  // the constant run and 6 rewarmed
     }
 
@@ -67,7 +67,7 @@ struct ExampleSpecFindingTests {
         let results = Findings.evaluate(try Self.sweep(yaml))
         let f7 = try #require(results.first { $0.id == "F7" })
         #expect(f7.points.count == 2)
-        #expect(f7.verdict == .inconclusive, "\(f7.dump)")  // two checkpoints: rho needs three
-        #expect(f7.checks.last?.passed == true)
+        #expect(f7.verdict == .reproduced, "\(f7.dump)")  // two checkpoints: each ordering is one pair
+        #expect(f7.checks.count == 4)
     }
 }

@@ -14,17 +14,19 @@ struct StatisticsTests {
         #expect(Statistics.median([]) == nil)
     }
 
-    @Test("the sample SD divides by n - 1; the noise is twice it and needs three values")
+    @Test("the sample SD divides by n - 1; the least-squares slope of y on x; one value has no SD")
     func standardDeviationAndNoise() throws {
         // mean 5, squared deviations sum to 32, 32 / 7 = 4.571..., sqrt = 2.13809
         let sd = try #require(Statistics.standardDeviation([2, 4, 4, 4, 5, 5, 7, 9]))
         #expect(abs(sd - (32.0 / 7).squareRoot()) < 1e-12)
         #expect(Statistics.standardDeviation([1]) == nil)
-        #expect(Statistics.noise([1, 2]) == nil)
-        #expect(Statistics.noise([1, 2, 3]) == 2.0)  // SD of 1, 2, 3 is 1
         #expect(Statistics.mean([1, 2, 6]) == 3)
         #expect(Statistics.spread([3, 1, 2.5]) == 2)
         #expect(Statistics.peak([1, 5, 2]) == 5)
+        // y = 2x + 1 exactly, and a noisy line: sum(dx dy) = 10, sum(dx^2) = 10, slope 1.
+        #expect(Statistics.slope([0, 1, 2, 3], [1, 3, 5, 7]) == 2)
+        #expect(abs(try #require(Statistics.slope([1, 2, 3, 4, 5], [2, 1, 4, 3, 6])) - 1.0) < 1e-12)
+        #expect(Statistics.slope([1, 1], [2, 3]) == nil)
     }
 
     @Test("tied values share the average of the ranks they span")
@@ -91,56 +93,5 @@ struct StatisticsTests {
         #expect(abs(try #require(trial.peakRise(.upstream)) - 1) < 1e-12)
         #expect(abs(try #require(trial.peak(.upstream, through: .fraction(0.17))) - 2.1) < 1e-12)
         #expect(abs(try #require(trial.netChange(.downstream)) + 2) < 1e-12)
-    }
-}
-
-@Suite("Judgments: beyond noise, within noise, and how checks combine")
-struct JudgeTests {
-    @Test("a > b beyond noise: the wrong sign fails, within the noise or without one cannot be judged")
-    func exceeds() {
-        #expect(Judge.exceeds(2.0, 1.0, noise: 0.5) == true)
-        #expect(Judge.exceeds(1.2, 1.0, noise: 0.5) == nil)
-        #expect(Judge.exceeds(1.2, 1.0, noise: nil) == nil)
-        #expect(Judge.exceeds(0.9, 1.0, noise: nil) == false)
-        #expect(Judge.exceeds(1.0, 1.0, noise: 0.1) == false)
-    }
-
-    @Test("a <= b + noise: holds below b or within the noise, fails beyond it, needs the noise above b")
-    func atMost() {
-        #expect(Judge.atMost(0.9, 1.0, noise: nil) == true)
-        #expect(Judge.atMost(1.1, 1.0, noise: 0.2) == true)
-        #expect(Judge.atMost(1.5, 1.0, noise: 0.2) == false)
-        #expect(Judge.atMost(1.1, 1.0, noise: nil) == nil)
-    }
-
-    @Test("x <= max(noise, floor): the floor alone can decide; above it the noise must be known")
-    func withinTolerance() {
-        #expect(Judge.withinTolerance(0.01, floor: 0.015, noise: nil) == true)
-        #expect(Judge.withinTolerance(0.02, floor: 0.015, noise: nil) == nil)
-        #expect(Judge.withinTolerance(0.02, floor: 0.015, noise: 0.03) == true)
-        #expect(Judge.withinTolerance(0.05, floor: 0.015, noise: 0.03) == false)
-    }
-
-    @Test("all: any failure wins, then any unknown; any: any success wins, then any unknown")
-    func combining() {
-        #expect(Judge.all([true, nil, false]) == false)
-        #expect(Judge.all([true, nil]) == nil)
-        #expect(Judge.all([true, true]) == true)
-        #expect(Judge.all([]) == nil)
-        #expect(Judge.any([false, nil, true]) == true)
-        #expect(Judge.any([false, nil]) == nil)
-        #expect(Judge.any([false, false]) == false)
-        #expect(Judge.any([]) == nil)
-    }
-
-    @Test("the noise of a comparison is the larger of the two, and unknown if either is")
-    func pairNoise() {
-        let a = Measured(median: 1, noise: 0.02, perSeed: [1, 1, 1])
-        let b = Measured(median: 2, noise: 0.05, perSeed: [2, 2, 2])
-        let c = Measured(median: 2, noise: nil, perSeed: [2, 2])
-        #expect(Judge.noise(a, b) == 0.05)
-        #expect(Judge.noise(a, c) == nil)
-        #expect(Judge.noise([a, b]) == 0.05)
-        #expect(Judge.noise([a, b, c]) == nil)
     }
 }

@@ -110,13 +110,13 @@ enum ReportFixtures {
             points: [FindingPoint(label: "lr=0.0015", seeds: 3, values: ["Lup(T)": 2.6, "Ldown(T)": 2.8, "noise Lup(T)": 0.04]),
                      FindingPoint(label: "lr=0.003", seeds: 2, values: ["Lup(T)": 2.895, "Ldown(T)": 2.495])],
             statistics: ["rho_lr_ldown": -1, "rho_lr_lup": 1, "noise_lup": 0.04],
-            hasNoiseEstimate: true),
+            hasEnoughSeeds: true),
         FindingResult(
             id: "F4", title: "No rewarm: least forgetting, early win, late loss", verdict: .inconclusive,
             checks: [FindingCheck("Lup_const(T) = 2.300 < every rewarmed Lup(T) (min 2.600)", passed: true),
                      FindingCheck("Ldown_const(0.34T) <= best rewarmed + noise: no evaluation at 0.34T", passed: nil),
                      FindingCheck("Ldown_const(T) = 3.200 > worst rewarmed 2.800 + noise 0.040", passed: true)],
-            points: [], statistics: [:], hasNoiseEstimate: true,
+            points: [], statistics: [:], hasEnoughSeeds: true,
             notes: ["The sweep evaluates every 10 steps; 0.34T fell between evaluations."]),
     ]
 

@@ -49,14 +49,16 @@ struct SweepReportMarkdownTests {
         #expect(abs(try #require(lr3.learning).median - 2.505) < 1e-12)
     }
 
-    @Test("A one-seed sweep says its verdicts have no noise estimate")
+    @Test("A one-seed sweep says every verdict is inconclusive by the seed rule, and names the rules version")
     func oneSeed() {
         let report = ReportFixtures.report(seeds: [1])
         let text = report.markdown(Self.allRendered(report))
-        #expect(text.contains("This sweep ran one seed: its verdicts have no noise estimate"))
+        #expect(text.contains("This sweep ran one seed: a verdict needs at least 3 seeds per condition"))
+        #expect(text.contains("Verdicts by rules v2 (2026-12-05)"))
+        #expect(ReportSummary(report).rules == "v2 (2026-12-05)")
         #expect(text.contains("1 trials") == false)
         #expect(text.contains("4 trials: 4 conditions, seed 1;"))
-        #expect(ReportSummary(report).hasNoiseEstimate == false)
+        #expect(ReportSummary(report).hasEnoughSeeds == false)
     }
 
     @Test("A sweep no finding can test says so instead of listing verdicts")
@@ -65,19 +67,20 @@ struct SweepReportMarkdownTests {
         let text = report.markdown(Self.allRendered(report))
         #expect(text.contains("No finding of `findings.md` can be tested with this sweep's trials."))
         #expect(!text.contains("**Verdict"))
-        #expect(!text.contains("no noise estimate"))
+        #expect(!text.contains("a verdict needs at least 3 seeds"))
     }
 
-    @Test("Checks show ✓, ✗ and ?; a finding without a noise estimate says so")
+    @Test("Checks show ✓, ✗, ? and – for trivially true; a finding with fewer than 3 seeds says so")
     func checkMarks() {
         let result = FindingResult(
             id: "F2", title: "Rewarming first raises both losses", verdict: .notReproduced,
-            checks: [FindingCheck("a", passed: true), FindingCheck("b", passed: false), FindingCheck("c", passed: nil)],
+            checks: [FindingCheck("a", passed: true), FindingCheck("b", passed: false), FindingCheck("c", passed: nil),
+                     FindingCheck("d", passed: nil, counted: false)],
             points: [FindingPoint(label: "x|y", seeds: 1, values: ["Lup(T)": 0.0001])],
-            statistics: ["rho": -0.5], hasNoiseEstimate: false)
+            statistics: ["rho": -0.5], hasEnoughSeeds: false)
         let text = FindingsMarkdown.finding(result)
-        #expect(text.contains("- ✓ a\n- ✗ b\n- ? c\n"))
-        #expect(text.contains("**Verdict: NOT REPRODUCED** (no noise estimate: fewer than 3 seeds)"))
+        #expect(text.contains("- ✓ a\n- ✗ b\n- ? c\n- – d\n"))
+        #expect(text.contains("**Verdict: NOT REPRODUCED** (fewer than 3 seeds in a condition)"))
         #expect(text.contains("| x\\|y | 1 | 1.00e-04 |"))
         #expect(text.contains("| rho | -0.5000 |"))
     }

@@ -152,6 +152,14 @@ public struct RuleCheck: Sendable, Equatable, Codable {
         return copy
     }
 
+    /// This check, its numbers kept, marked as one that cannot be judged (the rule's
+    /// precondition is not met, e.g. warmups too short to differ).
+    public func cannotBeJudged(_ reason: String) -> RuleCheck {
+        var copy = self
+        copy.outcome = .cannotJudge(reason: reason)
+        return copy
+    }
+
     /// The check on one line:
     /// "Ldown(T) 2x - 1x = -0.041 [95% CI -0.060, -0.022] < 0: holds", with the margin's source
     /// after an equivalence ("within +/-0.017 (1% of Lup(0) 1.7)"), and an ordering's pairs in

@@ -113,6 +113,6 @@ extension FindingCheck {
         case .fails: false
         default: nil
         }
-        self.init(check.line, passed: passed)
+        self.init(check.line, passed: passed, counted: check.outcome.counts)
     }
 }
