@@ -10,8 +10,9 @@ import RewarmStore
 /// - Rewarmed: `rewarm` true (its default) and not from scratch. Constant LR: `rewarm` false.
 /// - Same data (F6): `dataset` equal to `upstream` or to the base's `dataset`; otherwise shifted.
 /// - Full training: `finetuning_type` full (or absent); LoRA: lora or qlora, rank `lora_rank`.
-/// - Infinite schedule (F10): `lr_scheduler_type` warmup_stable_decay or constant_with_warmup
-///   (warmup, then a constant LR, then, for WSD, a short anneal); the reference is `cosine`.
+/// - Infinite schedule (F10): `lr_scheduler_type` infinite, warmup_stable_decay or
+///   constant_with_warmup, or `rewarm` false with `anneal_ratio` > 0 (I24's continual phase);
+///   the reference is a rewarmed `cosine`. Constant LR: `rewarm` false without an anneal.
 extension Condition {
     func string(_ key: String) -> String? {
         if case .string(let s)? = config[key] { s } else { nil }
@@ -34,8 +35,11 @@ extension Condition {
 
     public var isRewarmed: Bool { !isScratch && rewarm }
 
-    /// The constant-LR continuation (holds 0.1 x peak where the base's schedule ended).
-    public var isConstantLR: Bool { !isScratch && !rewarm }
+    /// The constant-LR continuation (holds 0.1 x peak where the base's schedule ended, no anneal).
+    public var isConstantLR: Bool { !isScratch && !rewarm && annealRatio == 0 }
+
+    /// `anneal_ratio`: the final fraction of steps annealed to 0 (0 when absent).
+    public var annealRatio: Double { number("anneal_ratio") ?? 0 }
 
     public var finetuningType: String { string("finetuning_type") ?? "full" }
 
@@ -56,9 +60,13 @@ extension Condition {
 
     public var scheduler: String { string("lr_scheduler_type") ?? "cosine" }
 
-    public var isInfiniteSchedule: Bool { Self.infiniteSchedules.contains(scheduler) }
+    /// An infinite schedule (I24 sec. 7): one of `infiniteSchedules`, or I24's continual phase,
+    /// `rewarm: false` (the constant LR held across the switch) with an `anneal_ratio` > 0.
+    public var isInfiniteSchedule: Bool {
+        !isScratch && (rewarm ? Self.infiniteSchedules.contains(scheduler) : annealRatio > 0)
+    }
 
-    static let infiniteSchedules: Set<String> = ["warmup_stable_decay", "constant_with_warmup"]
+    static let infiniteSchedules: Set<String> = ["infinite", "warmup_stable_decay", "constant_with_warmup"]
 
     public var dataset: String? { string("dataset") }
 
@@ -105,7 +113,9 @@ enum AxisKeys {
     static let learningRate: Set<String> = ["learning_rate"]
     /// The schedule keys a constant-LR run holds at their defaults (`RunConfig.mootWithoutRewarm`).
     static let schedule: Set<String> = RunConfig.mootWithoutRewarm
-    static let scheduleShape: Set<String> = ["lr_scheduler_type", "decay_ratio", "num_cycles", "power"]
+    static let scheduleShape: Set<String> = [
+        "lr_scheduler_type", "decay_ratio", "num_cycles", "power", "cooldown_ratio", "anneal_ratio",
+    ]
     /// What trains and how: the method of F11 (LoRA keys are null for full training).
     static let adapter: Set<String> = [
         "finetuning_type", "lora_rank", "lora_alpha", "lora_dropout", "lora_target", "quantization_bit",
