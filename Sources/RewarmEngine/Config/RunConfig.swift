@@ -74,6 +74,14 @@ public struct RunConfig: Sendable, Equatable {
     public internal(set) var power = 1.0
     /// `decay_ratio`: the final fraction of steps in which `warmup_stable_decay` decays.
     public internal(set) var decayRatio = 0.1
+    /// `cooldown_ratio`: the fraction of `max_steps` in [0, 1] in which `infinite` cools down (a
+    /// cosine) from `learning_rate` to its constant, `min_lr_ratio` x `learning_rate`, after
+    /// warmup (Ibrahim et al. 2024, arXiv 2403.08763, sec. 7). Only with `infinite`.
+    public internal(set) var cooldownRatio = LearningRateSchedule.defaultCooldownRatio
+    /// `anneal_ratio`: the final fraction of `max_steps` in [0, 1) in which the lr anneals
+    /// linearly to 0: from `infinite`'s constant, or, with `rewarm: false`, from the lr held from
+    /// the checkpoint (I24's continual phase). 0 = no anneal.
+    public internal(set) var annealRatio = LearningRateSchedule.defaultAnnealRatio
     /// `rewarm`: whether a run from a checkpoint follows its own schedule again (warmup to
     /// `learning_rate`, then decay); false holds the lr where the checkpoint's schedule ended, constant.
     public internal(set) var rewarm = true

@@ -44,14 +44,21 @@ extension RunConfig {
         .double("warmup_ratio", \.warmupRatio, .closed(0, 1), "Warmup as a fraction of max_steps."),
         .int("warmup_steps", \.warmupSteps, .atLeast(0), "Warmup in steps; overrides warmup_ratio when > 0."),
         .double("min_lr_ratio", \.minLrRatio, .closed(0, 1),
-            "Floor of decaying schedules, as a fraction of learning_rate."),
+            "Floor of decaying schedules (the constant of infinite), as a fraction of learning_rate."),
         .int("num_cycles", \.numCycles, .atLeast(1), "Restarts of cosine_with_restarts."),
         .double("power", \.power, .greaterThan(0), "Exponent of polynomial decay."),
         .double("decay_ratio", \.decayRatio, .openClosed(0, 1),
             "Final fraction of steps in which warmup_stable_decay decays."),
+        .double("cooldown_ratio", \.cooldownRatio, .closed(0, 1),
+            "Fraction of max_steps in which infinite cools down (cosine) from learning_rate to its constant, "
+                + "min_lr_ratio x learning_rate, after warmup; only with lr_scheduler_type infinite."),
+        .double("anneal_ratio", \.annealRatio, .closedOpen(0, 1),
+            "Final fraction of max_steps in which the lr anneals linearly to 0: from infinite's constant, or "
+                + "with rewarm false from the held lr (0 = no anneal); only with infinite or rewarm false."),
         .bool("rewarm", \.rewarm,
             "true: warm up to learning_rate and follow lr_scheduler_type again; "
-                + "false: hold the lr where the init_from checkpoint's schedule ended, constant."),
+                + "false: hold the lr where the init_from checkpoint's schedule ended, constant "
+                + "(annealed to 0 over the last anneal_ratio of steps when that is > 0)."),
         .double("weight_decay", \.weightDecay, .atLeast(0), "AdamW decoupled weight decay (matrices only)."),
         .double("adam_beta1", \.adamBeta1, .closedOpen(0, 1), "AdamW first-moment decay."),
         .double("adam_beta2", \.adamBeta2, .closedOpen(0, 1), "AdamW second-moment decay."),

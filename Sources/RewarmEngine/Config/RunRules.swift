@@ -8,7 +8,7 @@ extension RunConfig {
     /// the learning rate where the checkpoint's schedule ended, constant (`ResolvedRun`).
     public static let mootWithoutRewarm: Set<String> = [
         "learning_rate", "lr_scheduler_type", "warmup_ratio", "warmup_steps", "min_lr_ratio",
-        "num_cycles", "power", "decay_ratio",
+        "num_cycles", "power", "decay_ratio", "cooldown_ratio",
     ]
 
     /// Whether `key` is moot in a config given as values (key name -> value, as stored): `rewarm`
@@ -37,16 +37,34 @@ extension RunConfig {
     /// not use them resolves, is named and resumes exactly as before they existed.
     public static let keysOmittedWhenNull: Set<String> = ["num_key_value_heads", "tie_word_embeddings", "vocab_size"]
 
+    /// Schedule keys added with `lr_scheduler_type: infinite`: left out of `orderedValues` while
+    /// at their default unless the schedule is `infinite`, for the same reason (an `infinite`
+    /// run, new with them, lists them always).
+    public static let keysOmittedAtDefault: Set<String> = ["cooldown_ratio", "anneal_ratio"]
+
+    /// Whether `orderedValues` leaves `key` (with `value`, as stored) out: see
+    /// `keysOmittedWhenNull` and `keysOmittedAtDefault`.
+    func omits(_ key: ConfigKey, value: ConfigValue) -> Bool {
+        if Self.keysOmittedWhenNull.contains(key.name) { return value == .null }
+        if Self.keysOmittedAtDefault.contains(key.name) {
+            return lrSchedulerType != .infinite && value == key.defaultValue
+        }
+        return false
+    }
+
     // MARK: Keys that need other keys
 
     /// `rewarm: false` needs a checkpoint to hold the learning rate of; `replay_ratio` > 0 needs a
     /// corpus to replay (`upstream`, or the dataset of the `init_from` checkpoint); `warmup_steps`
-    /// fits in `max_steps` (as `LearningRateSchedule.validate()` requires of a saved schedule).
+    /// fits in `max_steps` (as `LearningRateSchedule.validate()` requires of a saved schedule);
+    /// the `infinite` schedule's keys apply where they do and its phases fit in `max_steps`
+    /// (`checkInfiniteScheduleRules`).
     func checkCrossKeyRules(settings: [String: Setting], source: String) throws(ConfigError) {
         if warmupSteps > maxSteps {
             throw .outOfRange(source: settings["warmup_steps"]?.source ?? source, key: "warmup_steps",
                               requirement: "<= max_steps (\(maxSteps))", got: String(warmupSteps))
         }
+        try checkInfiniteScheduleRules(settings: settings, source: source)
         if !rewarm && initFrom == nil {
             throw .conflict(
                 source: settings["rewarm"]?.source ?? source, key: "rewarm",

@@ -11,6 +11,9 @@ public enum SchedulerType: String, CaseIterable, Sendable, Codable {
     case polynomial
     case inverseSqrt = "inverse_sqrt"
     case warmupStableDecay = "warmup_stable_decay"
+    /// Ibrahim et al. 2024's infinite schedule (arXiv 2403.08763, sec. 7); not a Hugging Face
+    /// type. See `LearningRateSchedule` and `InfiniteSchedule.swift`.
+    case infinite
 }
 
 /// A learning-rate schedule: a pure function of the optimizer step.
@@ -31,6 +34,10 @@ public enum SchedulerType: String, CaseIterable, Sendable, Codable {
 /// - `warmup_stable_decay`: 1 until the last `D = ceil(decayRatio x S)` steps, then
 ///   `m + (1 - m) x 0.5 x (1 + cos(pi x (s - (S - D)) / D))` (HF's `get_wsd_schedule` with
 ///   `decay_type: cosine`, `num_decay_steps = D`).
+/// - `infinite` (Ibrahim et al. 2024, arXiv 2403.08763, sec. 7): after warmup, a cosine cooldown
+///   `m + (1 - m) x 0.5 x (1 + cos(pi x (s - W) / C))` over `C = ceil(cooldownRatio x S)` steps
+///   to the constant `m`, then `m`, then over the last `A = ceil(annealRatio x S)` steps a linear
+///   anneal `m x (S - s) / A` that reaches 0 at `s = S` (`InfiniteSchedule.swift`).
 ///
 /// Here `S = totalSteps`, `W = warmupSteps`, `m = minLRRatio`, and divisions by `S - W` or `D`
 /// use `max(1, ...)` as HF does. Rewarm's decaying schedules end at `m x peak` (default
@@ -58,18 +65,28 @@ public struct LearningRateSchedule: Sendable, Equatable, Codable {
     public var power: Double
     /// Fraction of `totalSteps` that `warmup_stable_decay` spends decaying (`decay_ratio`).
     public var decayRatio: Double
+    /// Fraction of `totalSteps` that `infinite` spends cooling down from `peak` to `minLRRatio x
+    /// peak` after warmup (`cooldown_ratio`).
+    public var cooldownRatio: Double
+    /// Final fraction of `totalSteps` in which `infinite` anneals linearly to 0 (`anneal_ratio`;
+    /// 0 = no anneal: the schedule ends on its constant).
+    public var annealRatio: Double
 
     public static let defaultMinLRRatio = 0.1
     public static let defaultNumCycles = 1
     public static let defaultPower = 1.0
     public static let defaultDecayRatio = 0.1
+    public static let defaultCooldownRatio = 0.5
+    public static let defaultAnnealRatio = 0.0
 
     public init(
         type: SchedulerType, peak: Double, totalSteps: Int, warmupSteps: Int = 0,
         minLRRatio: Double = LearningRateSchedule.defaultMinLRRatio,
         numCycles: Int = LearningRateSchedule.defaultNumCycles,
         power: Double = LearningRateSchedule.defaultPower,
-        decayRatio: Double = LearningRateSchedule.defaultDecayRatio
+        decayRatio: Double = LearningRateSchedule.defaultDecayRatio,
+        cooldownRatio: Double = LearningRateSchedule.defaultCooldownRatio,
+        annealRatio: Double = LearningRateSchedule.defaultAnnealRatio
     ) {
         self.type = type
         self.peak = peak
@@ -79,10 +96,12 @@ public struct LearningRateSchedule: Sendable, Equatable, Codable {
         self.numCycles = numCycles
         self.power = power
         self.decayRatio = decayRatio
+        self.cooldownRatio = cooldownRatio
+        self.annealRatio = annealRatio
     }
 
-    /// A flat lr for `totalSteps` steps: how a run without rewarming continues at the lr where
-    /// its checkpoint's schedule ended (`previous.endLearningRate`).
+    /// A flat lr for `totalSteps` steps: how a run without rewarming and without an anneal
+    /// continues at the lr where its checkpoint's schedule ended (`held(_:totalSteps:annealRatio:)`).
     public static func constant(_ lr: Double, totalSteps: Int) -> LearningRateSchedule {
         LearningRateSchedule(type: .constant, peak: lr, totalSteps: totalSteps)
     }
@@ -106,7 +125,8 @@ public struct LearningRateSchedule: Sendable, Equatable, Codable {
     }
 
     /// The lr where the schedule ends (at `s = totalSteps`): `minLRRatio x peak` for the decaying
-    /// types, `peak` for the constant ones, `peak / sqrt(S / W)` for `inverse_sqrt` (W > 0).
+    /// types and for `infinite` without an anneal (its constant), 0 for `infinite` with one,
+    /// `peak` for the constant ones, `peak / sqrt(S / W)` for `inverse_sqrt` (W > 0).
     public var endLearningRate: Double {
         learningRate(atStep: totalSteps)
     }
@@ -117,13 +137,14 @@ public struct LearningRateSchedule: Sendable, Equatable, Codable {
         let w = warmupSteps
         if type == .constant { return 1 }
         if s < w { return Double(s) / Double(max(1, w)) }
+        if type == .infinite { return infiniteMultiplier(atStep: s) }
         let m = minLRRatio
         let decays = type != .constantWithWarmup && type != .inverseSqrt
         if decays && s >= totalSteps { return m }
         // p: progress of the decay phase, 0 at the end of warmup, 1 at totalSteps.
         let progress = Double(s - w) / Double(max(1, totalSteps - w))
         switch type {
-        case .constant, .constantWithWarmup:
+        case .constant, .constantWithWarmup, .infinite:
             return 1
         case .linear:
             return m + (1 - m) * max(0, Double(totalSteps - s) / Double(max(1, totalSteps - w)))
@@ -170,6 +191,7 @@ public struct LearningRateSchedule: Sendable, Equatable, Codable {
         guard decayRatio >= 0, decayRatio <= 1 else {
             throw fail("decay_ratio", "\(decayRatio)", "must be in [0, 1]")
         }
+        try validateInfinitePhases()
     }
 
     // MARK: Codable, with the config's snake_case keys and the defaults above.
@@ -183,6 +205,8 @@ public struct LearningRateSchedule: Sendable, Equatable, Codable {
         case numCycles = "num_cycles"
         case power
         case decayRatio = "decay_ratio"
+        case cooldownRatio = "cooldown_ratio"
+        case annealRatio = "anneal_ratio"
     }
 
     public init(from decoder: Decoder) throws {
@@ -195,6 +219,8 @@ public struct LearningRateSchedule: Sendable, Equatable, Codable {
         numCycles = try c.decodeIfPresent(Int.self, forKey: .numCycles) ?? Self.defaultNumCycles
         power = try c.decodeIfPresent(Double.self, forKey: .power) ?? Self.defaultPower
         decayRatio = try c.decodeIfPresent(Double.self, forKey: .decayRatio) ?? Self.defaultDecayRatio
+        cooldownRatio = try c.decodeIfPresent(Double.self, forKey: .cooldownRatio) ?? Self.defaultCooldownRatio
+        annealRatio = try c.decodeIfPresent(Double.self, forKey: .annealRatio) ?? Self.defaultAnnealRatio
     }
 }
 

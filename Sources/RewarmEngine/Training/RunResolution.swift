@@ -67,12 +67,16 @@ public struct ResolvedRun: Sendable {
                 reason: "\(config.contextLength) exceeds the model's context \(config.model.maxPositionEmbeddings)")
         }
         if let checkpoint = initCheckpoint, !config.rewarm {
-            schedule = .constant(checkpoint.state.learningRateReached, totalSteps: config.maxSteps)
+            // the lr the checkpoint's own schedule gives at its step (an `infinite` base without
+            // an anneal: its constant), held, then annealed over the last anneal_ratio of steps
+            schedule = .held(
+                checkpoint.state.learningRateReached, totalSteps: config.maxSteps, annealRatio: config.annealRatio)
         } else {
             schedule = LearningRateSchedule(
                 type: config.lrSchedulerType, peak: config.learningRate,
                 totalSteps: config.maxSteps, warmupSteps: config.resolvedWarmupSteps, minLRRatio: config.minLrRatio,
-                numCycles: config.numCycles, power: config.power, decayRatio: config.decayRatio)
+                numCycles: config.numCycles, power: config.power, decayRatio: config.decayRatio,
+                cooldownRatio: config.cooldownRatio, annealRatio: config.annealRatio)
         }
         let dir = config.outputDir.hasPrefix("/") ? URL(fileURLWithPath: config.outputDir)
             : workingDirectory.appendingPathComponent(config.outputDir)

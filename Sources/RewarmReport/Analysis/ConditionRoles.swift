@@ -113,7 +113,9 @@ enum AxisKeys {
     static let learningRate: Set<String> = ["learning_rate"]
     /// The schedule keys a constant-LR run holds at their defaults (`RunConfig.mootWithoutRewarm`).
     static let schedule: Set<String> = RunConfig.mootWithoutRewarm
-    static let scheduleShape: Set<String> = ["lr_scheduler_type", "decay_ratio", "num_cycles", "power"]
+    static let scheduleShape: Set<String> = [
+        "lr_scheduler_type", "decay_ratio", "num_cycles", "power", "cooldown_ratio", "anneal_ratio",
+    ]
     /// What trains and how: the method of F11 (LoRA keys are null for full training).
     static let adapter: Set<String> = [
         "finetuning_type", "lora_rank", "lora_alpha", "lora_dropout", "lora_target", "quantization_bit",

@@ -58,7 +58,7 @@ struct RunConfigErrorTests {
     func invalidChoice() {
         #expect(failure("dataset: x\nmodel: huge\n") == "config.yaml: unknown model 'huge' (valid: tiny, small, base, smollm2-135m)")
         #expect(failure("dataset: x\nlr_scheduler_type: cosin\n") == "config.yaml: unknown lr_scheduler_type 'cosin' "
-            + "(valid: constant, constant_with_warmup, linear, cosine, cosine_with_restarts, polynomial, inverse_sqrt, warmup_stable_decay)")
+            + "(valid: constant, constant_with_warmup, linear, cosine, cosine_with_restarts, polynomial, inverse_sqrt, warmup_stable_decay, infinite)")
         #expect(failure("dataset: x\nfinetuning_type: adapter\n")
             == "config.yaml: unknown finetuning_type 'adapter' (valid: full, freeze, lora, qlora)")
         #expect(failure("dataset: x\nfinetuning_type: lora\nlora_target: q_proj,x_proj\n") == "config.yaml: unknown lora_target "

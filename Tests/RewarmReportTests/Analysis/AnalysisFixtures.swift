@@ -59,6 +59,10 @@ struct SweepFixture {
         config["max_steps"] = .int(maxSteps)
         if config["rewarm"] == .bool(false) {
             for key in RunConfig.mootWithoutRewarm { config[key] = RunConfig.key(named: key)?.defaultValue }
+            // as a trial's canonical config: the infinite schedule's keys are left out at their defaults
+            for key in RunConfig.keysOmittedAtDefault where config[key] == RunConfig.key(named: key)?.defaultValue {
+                config[key] = nil
+            }
         }
         for (k, seed) in seeds.enumerated() {
             var c = config

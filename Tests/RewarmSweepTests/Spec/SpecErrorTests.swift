@@ -88,7 +88,7 @@ struct SpecErrorTests {
         #expect(fail(SpecFixtures.small(extra: "seeds: [1, 2, 1]"), "s.yaml") == "s.yaml: seeds[2]: 1 repeats seeds[0]")
         #expect(fail(SpecFixtures.small(grid: "  lr_scheduler_type: [cosine, cosin]"), "s.yaml")
             == "s.yaml: grid.lr_scheduler_type[1]: unknown lr_scheduler_type 'cosin' (valid: constant, constant_with_warmup, "
-                + "linear, cosine, cosine_with_restarts, polynomial, inverse_sqrt, warmup_stable_decay)")
+                + "linear, cosine, cosine_with_restarts, polynomial, inverse_sqrt, warmup_stable_decay, infinite)")
         #expect(fail(SpecFixtures.small(grid: "  num_attention_heads: [3]", extra: "trials: []").replacingOccurrences(
             of: "  max_steps: 20", with: "  max_steps: 20\n  init_from: scratch"), "s.yaml")
             == "s.yaml: grid.num_attention_heads[0]: num_attention_heads (3) must divide hidden_size (32) into heads of even width")
