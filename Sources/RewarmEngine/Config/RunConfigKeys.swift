@@ -52,6 +52,9 @@ extension RunConfig {
         .bool("rewarm", \.rewarm,
             "true: warm up to learning_rate and follow lr_scheduler_type again; "
                 + "false: hold the lr where the init_from checkpoint's schedule ended, constant."),
+        .bool("reset_optimizer", \.resetOptimizer,
+            "true: AdamW starts from zero moments; false: carry the init_from checkpoint's moments and step "
+                + "counter (full fine-tuning from a Rewarm checkpoint)."),
         .double("weight_decay", \.weightDecay, .atLeast(0), "AdamW decoupled weight decay (matrices only)."),
         .double("adam_beta1", \.adamBeta1, .closedOpen(0, 1), "AdamW first-moment decay."),
         .double("adam_beta2", \.adamBeta2, .closedOpen(0, 1), "AdamW second-moment decay."),

@@ -61,12 +61,13 @@ extension RunConfig {
 
     /// Every key with its resolved value, in the order of `keys`. Keys that do not apply to the
     /// fine-tuning type (`lora_rank` of a `full` run) are null; the keys of
-    /// `keysOmittedWhenNull` are left out while null.
+    /// `keysOmittedWhenNull` are left out while null, those of `keysOmittedAtDefault` while at
+    /// their default.
     public var orderedValues: [(key: String, value: ConfigValue)] {
         Self.keys.compactMap { key in
             let applies = key.appliesTo?.contains(finetuningType.rawValue) ?? true
             let value = applies ? key.read(self) : .null
-            return value == .null && Self.keysOmittedWhenNull.contains(key.name) ? nil : (key.name, value)
+            return Self.isOmitted(key, value: value) ? nil : (key.name, value)
         }
     }
 

@@ -32,13 +32,14 @@ struct RunConfigTests {
     func registry() throws {
         let names = RunConfig.keys.map(\.name)
         #expect(Set(names).count == names.count)
-        #expect(names.count == 51)
+        #expect(names.count == 52)
         #expect(RunConfig.keys.allSatisfy { !$0.doc.isEmpty })
         let loaded = try load("dataset: x\nrun_name: r\noutput_dir: o\n").values
         for key in RunConfig.keys where !["dataset", "run_name", "output_dir"].contains(key.name) {
             let applies = key.appliesTo == nil
-            // the later shape keys are left out while null (`keysOmittedWhenNull`)
-            let expected: ConfigValue? = RunConfig.keysOmittedWhenNull.contains(key.name)
+            // keys added later are left out while null or at their default
+            let expected: ConfigValue? = RunConfig.keysOmittedWhenNull.union(RunConfig.keysOmittedAtDefault)
+                .contains(key.name)
                 ? Optional.none : (applies ? key.defaultValue : .null)
             #expect(loaded[key.name] == expected, "\(key.name)")
         }
@@ -138,7 +139,9 @@ struct RunConfigTests {
         let yaml = original.yaml()
         let lines = yaml.split(separator: "\n")
         #expect(lines.map { String($0.prefix { $0 != ":" }) }
-            == RunConfig.keys.map(\.name).filter { !RunConfig.keysOmittedWhenNull.contains($0) })
+            == RunConfig.keys.map(\.name).filter {
+                !RunConfig.keysOmittedWhenNull.union(RunConfig.keysOmittedAtDefault).contains($0)
+            })
         #expect(lines.contains("learning_rate: 0.30000000000000004"))
         #expect(lines.contains("adam_epsilon: 1.0e-10"))
         #expect(lines.contains("save_at: [0.5, 1.0]"))

@@ -86,6 +86,13 @@ struct ConditionTests {
         #expect(ids == ["F1", "F2", "F3", "F4", "F5"])
     }
 
+    @Test("a stored config that leaves reset_optimizer out at its default reads as reset_optimizer true")
+    func omittedDefaults() {
+        #expect(SweepData.withOmittedDefaults(["rewarm": false]) == ["rewarm": false, "reset_optimizer": true])
+        #expect(SweepData.withOmittedDefaults(["reset_optimizer": false]) == ["reset_optimizer": false])
+        #expect(SweepData.withOmittedDefaults([:]).isEmpty)
+    }
+
     @Test("an empty sweep has no findings")
     func empty() {
         #expect(Findings.evaluate(SweepFixture().data).isEmpty)

@@ -125,7 +125,7 @@ struct GridExpansionTests {
         #expect(trial.values["model"] == "tiny")
         #expect(trial.values["lora_rank"] == .null)
         #expect(Set(trial.values.keys) == Set(RunConfig.keys.map(\.name)).subtracting(["output_dir", "run_name"])
-            .subtracting(RunConfig.keysOmittedWhenNull))
+            .subtracting(RunConfig.keysOmittedWhenNull).subtracting(RunConfig.keysOmittedAtDefault))
         #expect(trial.canonicalJSON.hasPrefix(#"{"adam_beta1":0.9,"#))
         #expect(expansion.trials.last?.values["init_from"] == "base@0.5")
         #expect(expansion.base.values["save_at"] == [0.5, 1.0])
