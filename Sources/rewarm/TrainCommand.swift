@@ -94,6 +94,7 @@ struct TrainCommand: ParsableCommand {
             if let u = s.upstream { data += " | upstream \(u)" }
             if let i = s.initFrom { data += " | from \(i)" }
             if s.startStep > 0 { data += " | resuming at step \(s.startStep)" }
+            if s.optimizerStep != s.startStep { data += " | AdamW state carried (t = \(s.optimizerStep))" }
             Swift.print(data)
         case .step(let r) where r.logged && !quiet:
             Swift.print(String(

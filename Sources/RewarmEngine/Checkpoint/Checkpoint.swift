@@ -149,8 +149,8 @@ public struct Checkpoint: Sendable {
         try copyTokenizerFiles(from: runDirectory, to: partial)
         if let optimizer {
             try SafetensorsWriter.write(
-                views: views(optimizer.firstMoment, suffix: ".exp_avg")
-                    + views(optimizer.secondMoment, suffix: ".exp_avg_sq"),
+                views: views(optimizer.firstMoment, suffix: firstMomentSuffix)
+                    + views(optimizer.secondMoment, suffix: secondMomentSuffix),
                 to: partial.appendingPathComponent(optimizerFile))
         }
         let encoder = JSONEncoder()
@@ -217,16 +217,15 @@ public struct Checkpoint: Sendable {
         }
     }
 
-    /// Restores weights, adapters and optimizer moments for an exact resume.
+    /// Restores weights, adapters and optimizer moments for an exact resume (the step counter
+    /// comes with `state`).
     public func restore(model: LlamaModel, optimizer: OptimizerState) throws(CheckpointError) {
         try Checkpoint.load(model.weights, from: location.appendingPathComponent(Checkpoint.modelFile))
         if let adapters = model.adapters {
             try Checkpoint.load(adapters, from: location.appendingPathComponent(Checkpoint.adapterFile),
                                 prefix: Checkpoint.peftPrefix)
         }
-        let opt = location.appendingPathComponent(Checkpoint.optimizerFile)
-        try Checkpoint.load(optimizer.firstMoment, from: opt, suffix: ".exp_avg")
-        try Checkpoint.load(optimizer.secondMoment, from: opt, suffix: ".exp_avg_sq")
+        try loadOptimizerState(into: optimizer)
     }
 
     /// Loads this checkpoint's model as plain weights into `weights` (a run continuing from it):

@@ -20,6 +20,10 @@ public struct TrainerState: Codable, Sendable, Equatable {
     public var maxSteps: Int
     /// The step of the last evaluation written to `metrics.jsonl` (a resume at this step keeps it).
     public var evaluatedStep: Int?
+    /// AdamW's step counter t after the last update (PyTorch's `state["step"]`), the t of the bias
+    /// corrections: `step`, plus the base's t when the run carried the base's optimizer state
+    /// (`reset_optimizer: false`). nil in checkpoints written before it existed: read as `step`.
+    public var optimizerStep: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case step, tokens, schedule, model, dataset
@@ -30,7 +34,12 @@ public struct TrainerState: Codable, Sendable, Equatable {
         case finetuningType = "finetuning_type"
         case maxSteps = "max_steps"
         case evaluatedStep = "evaluated_step"
+        case optimizerStep = "optimizer_step"
     }
+
+    /// AdamW's step counter t after the last update: `optimizerStep`, or `step` where the
+    /// checkpoint predates it (every run then started its optimizer from zero).
+    public var adamStep: Int { optimizerStep ?? step }
 
     /// The learning rate the run had reached at this checkpoint (what `rewarm: false` holds).
     public var learningRateReached: Double { schedule.learningRate(atStep: step) }

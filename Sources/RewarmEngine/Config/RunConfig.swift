@@ -85,6 +85,9 @@ public struct RunConfig: Sendable, Equatable {
     /// `rewarm`: whether a run from a checkpoint follows its own schedule again (warmup to
     /// `learning_rate`, then decay); false holds the lr where the checkpoint's schedule ended, constant.
     public internal(set) var rewarm = true
+    /// `reset_optimizer`: whether a run from a checkpoint starts AdamW from zero moments and t = 0;
+    /// false carries the `init_from` checkpoint's moments and step counter (`ResolvedRun`).
+    public internal(set) var resetOptimizer = true
     /// `weight_decay`: AdamW decoupled weight decay, on matrices only.
     public internal(set) var weightDecay = 0.1
     /// `adam_beta1`: first-moment decay of AdamW.

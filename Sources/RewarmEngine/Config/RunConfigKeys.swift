@@ -59,6 +59,9 @@ extension RunConfig {
             "true: warm up to learning_rate and follow lr_scheduler_type again; "
                 + "false: hold the lr where the init_from checkpoint's schedule ended, constant "
                 + "(annealed to 0 over the last anneal_ratio of steps when that is > 0)."),
+        .bool("reset_optimizer", \.resetOptimizer,
+            "true: AdamW starts from zero moments; false: carry the init_from checkpoint's moments and step "
+                + "counter (full fine-tuning from a Rewarm checkpoint)."),
         .double("weight_decay", \.weightDecay, .atLeast(0), "AdamW decoupled weight decay (matrices only)."),
         .double("adam_beta1", \.adamBeta1, .closedOpen(0, 1), "AdamW first-moment decay."),
         .double("adam_beta2", \.adamBeta2, .closedOpen(0, 1), "AdamW second-moment decay."),

@@ -37,24 +37,24 @@ extension RunConfig {
     /// not use them resolves, is named and resumes exactly as before they existed.
     public static let keysOmittedWhenNull: Set<String> = ["num_key_value_heads", "tie_word_embeddings", "vocab_size"]
 
-    /// Schedule keys added with `lr_scheduler_type: infinite`: left out of `orderedValues` while
-    /// at their default unless the schedule is `infinite`, for the same reason (an `infinite`
-    /// run, new with them, lists them always).
-    public static let keysOmittedAtDefault: Set<String> = ["cooldown_ratio", "anneal_ratio"]
+    /// Keys added later whose default is a value, not null: left out of `orderedValues` while at
+    /// their default, so existing runs keep their names. The infinite schedule's
+    /// (`cooldown_ratio`, `anneal_ratio`) are listed always when `lr_scheduler_type` is `infinite`
+    /// (an `infinite` run, new with them); `reset_optimizer` is listed only when false.
+    public static let keysOmittedAtDefault: Set<String> = ["cooldown_ratio", "anneal_ratio", "reset_optimizer"]
 
     /// Whether `orderedValues` leaves `key` (with `value`, as stored) out: see
     /// `keysOmittedWhenNull` and `keysOmittedAtDefault`.
     func omits(_ key: ConfigKey, value: ConfigValue) -> Bool {
         if Self.keysOmittedWhenNull.contains(key.name) { return value == .null }
-        if Self.keysOmittedAtDefault.contains(key.name) {
-            return lrSchedulerType != .infinite && value == key.defaultValue
-        }
-        return false
+        guard Self.keysOmittedAtDefault.contains(key.name), value == key.defaultValue else { return false }
+        return key.name == "reset_optimizer" || lrSchedulerType != .infinite
     }
 
     // MARK: Keys that need other keys
 
-    /// `rewarm: false` needs a checkpoint to hold the learning rate of; `replay_ratio` > 0 needs a
+    /// `rewarm: false` needs a checkpoint to hold the learning rate of; `reset_optimizer: false`
+    /// needs one to carry AdamW's state from, and full fine-tuning; `replay_ratio` > 0 needs a
     /// corpus to replay (`upstream`, or the dataset of the `init_from` checkpoint); `warmup_steps`
     /// fits in `max_steps` (as `LearningRateSchedule.validate()` requires of a saved schedule);
     /// the `infinite` schedule's keys apply where they do and its phases fit in `max_steps`
@@ -71,12 +71,37 @@ extension RunConfig {
                 problem: "false needs init_from (it holds the learning rate where the checkpoint's schedule ended)",
                 otherKey: "init_from", otherState: "starts from scratch")
         }
+        try checkResetOptimizer(settings: settings, source: source)
         if replayRatio > 0 && upstream == nil && initFrom == nil {
             throw .conflict(
                 source: settings["replay_ratio"]?.source ?? source, key: "replay_ratio",
                 problem: "\(ConfigValue.compact(replayRatio)) needs an upstream corpus to replay "
                     + "(set upstream or init_from)",
                 otherKey: nil, otherState: nil)
+        }
+    }
+
+    /// `reset_optimizer: false` carries the base's AdamW state for every weight: it needs a
+    /// checkpoint, and full fine-tuning (the base's moments are for its weights, not for new
+    /// adapters or a subset of layers). What the checkpoint holds is checked by `ResolvedRun`.
+    private func checkResetOptimizer(settings: [String: Setting], source: String) throws(ConfigError) {
+        guard !resetOptimizer else { return }
+        let keySource = settings["reset_optimizer"]?.source ?? source
+        if initFrom == nil {
+            throw .conflict(source: keySource, key: "reset_optimizer",
+                            problem: "false needs init_from (it carries the checkpoint's AdamW moments)",
+                            otherKey: "init_from", otherState: "starts from scratch")
+        }
+        let why: String? = switch finetuningType {
+        case .full: nil
+        case .freeze: "freeze trains only the last layers, a different set of parameters from the base's"
+        case .lora, .qlora: "\(finetuningType.rawValue) trains new adapters, for which the base has no moments"
+        }
+        if let why {
+            throw .conflict(source: keySource, key: "reset_optimizer",
+                            problem: "false needs finetuning_type full (the carried moments are the base's, "
+                                + "for every weight; \(why))",
+                            otherKey: "finetuning_type", otherState: "is \(finetuningType.rawValue)")
         }
     }
 

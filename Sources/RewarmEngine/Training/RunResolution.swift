@@ -50,6 +50,7 @@ public struct ResolvedRun: Sendable {
                                reason: "\(config.replayRatio) needs an upstream corpus to replay, and "
                                    + "a Hugging Face folder or GGUF file records no dataset (set upstream)")
             }
+            try ResolvedRun.checkCarriedOptimizerState(config, from: checkpoint)
             do { tokenizer = try checkpoint.tokenizer() } catch { throw .checkpoint(error) }
         } else {
             initCheckpoint = nil

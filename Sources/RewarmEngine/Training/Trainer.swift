@@ -85,7 +85,8 @@ public final class Trainer {
         state = TrainerState(
             step: 0, tokens: 0, wallSeconds: 0, trainLossSum: 0, trainLossCount: 0, lastGradNorm: nil,
             schedule: run.schedule, model: config.model, dataset: downstream.name,
-            finetuningType: config.finetuningType.rawValue, maxSteps: config.maxSteps, evaluatedStep: nil)
+            finetuningType: config.finetuningType.rawValue, maxSteps: config.maxSteps, evaluatedStep: nil,
+            optimizerStep: 0)
         try prepareRunFolder(resume: resume)
     }
 
@@ -119,6 +120,7 @@ public final class Trainer {
             }
         } else {
             try initializeWeights()
+            try carryOptimizerState()
         }
         // Only now that the weights loaded is anything written: bad input leaves no run folder.
         do {
@@ -157,6 +159,15 @@ public final class Trainer {
         model.initializeAdapters(seed: seed)
     }
 
+    /// With `reset_optimizer: false`, starts AdamW from the `init_from` checkpoint's moments and
+    /// step counter (validated by `ResolvedRun`); a resumed run takes both from its own
+    /// checkpoint instead.
+    private func carryOptimizerState() throws(TrainingError) {
+        guard !config.resetOptimizer, let checkpoint = run.initCheckpoint else { return }
+        do { try checkpoint.loadOptimizerState(into: optimizer) } catch { throw .checkpoint(error) }
+        state.optimizerStep = checkpoint.state.adamStep
+    }
+
     /// Keeps the metric lines of evaluations up to `step` (those after it are recomputed).
     private func truncateMetrics(through step: Int) throws(TrainingError) {
         guard let text = try? String(contentsOf: metricsFile, encoding: .utf8) else {
@@ -189,8 +200,8 @@ public final class Trainer {
         RunSummary(
             runDirectory: run.runDirectory.path, parameters: model.parameterCount,
             trainableParameters: model.trainableParameterCount, tokensPerStep: tokensPerStep, maxSteps: config.maxSteps,
-            startStep: state.step, dataset: downstream.name, upstream: upstream?.name, initFrom: config.initFrom,
-            blasCore: BLAS.coreName)
+            startStep: state.step, optimizerStep: state.adamStep, dataset: downstream.name, upstream: upstream?.name,
+            initFrom: config.initFrom, blasCore: BLAS.coreName)
     }
 
     var tokensPerStep: Int { config.perDeviceTrainBatchSize * config.contextLength * config.gradientAccumulationSteps }
@@ -234,9 +245,11 @@ public final class Trainer {
                 _ = onEvent(.diverged(step: step, loss: loss, gradNorm: norm))
                 return .diverged(step: step, loss: loss, gradNorm: norm)
             }
-            optimizer.update(model, step: step + 1, learningRate: lr, beta1: config.adamBeta1, beta2: config.adamBeta2,
+            let t = state.adamStep + 1  // AdamW's step counter (the base's t added when carried)
+            optimizer.update(model, step: t, learningRate: lr, beta1: config.adamBeta1, beta2: config.adamBeta2,
                              eps: config.adamEpsilon, weightDecay: config.weightDecay)
             state.step = step + 1
+            state.optimizerStep = t
             state.tokens += tokensPerStep
             state.trainLossSum += loss
             state.trainLossCount += 1

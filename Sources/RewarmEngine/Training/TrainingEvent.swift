@@ -159,6 +159,9 @@ public struct RunSummary: Sendable, Equatable {
     public var maxSteps: Int
     /// Step the run starts from: 0, or the checkpoint step when resuming.
     public var startStep: Int
+    /// AdamW's step counter t at the start: `startStep`, plus the base's t when the run carries
+    /// the base's optimizer state (`reset_optimizer: false`).
+    public var optimizerStep: Int
     public var dataset: String
     public var upstream: String?
     public var initFrom: String?

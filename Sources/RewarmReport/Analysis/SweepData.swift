@@ -136,7 +136,7 @@ public struct SweepData: Sendable {
         for t in trials {
             series.append(TrialSeries(
                 id: t.id, name: t.name, seed: t.seed, state: t.state,
-                config: Self.decode(t.configJSON), diff: Self.decode(t.diffJSON),
+                config: Self.withOmittedDefaults(Self.decode(t.configJSON)), diff: Self.decode(t.diffJSON),
                 metrics: try store.metrics(trialID: t.id), tokenizer: t.tokenizer))
         }
         let baseHash = trials.compactMap(\.baseHash).first
@@ -150,5 +150,17 @@ public struct SweepData: Sendable {
 
     static func decode(_ json: String) -> [String: ConfigValue] {
         (try? JSONDecoder().decode([String: ConfigValue].self, from: Data(json.utf8))) ?? [:]
+    }
+
+    /// `config` with the keys a stored config leaves out at their default
+    /// (`RunConfig.keysOmittedAtDefault`, e.g. `reset_optimizer: true`) filled in, so conditions
+    /// show and compare them by value.
+    static func withOmittedDefaults(_ config: [String: ConfigValue]) -> [String: ConfigValue] {
+        guard !config.isEmpty else { return config }
+        var filled = config
+        for name in RunConfig.keysOmittedAtDefault where filled[name] == nil {
+            filled[name] = RunConfig.key(named: name)?.defaultValue
+        }
+        return filled
     }
 }

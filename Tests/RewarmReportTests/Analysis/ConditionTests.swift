@@ -86,6 +86,15 @@ struct ConditionTests {
         #expect(ids == ["F1", "F2", "F3", "F4", "F5", "F13"])
     }
 
+    @Test("a stored config that leaves keys out at their default reads them back: reset_optimizer true, no anneal")
+    func omittedDefaults() {
+        #expect(SweepData.withOmittedDefaults(["rewarm": false])
+            == ["rewarm": false, "reset_optimizer": true, "anneal_ratio": 0.0, "cooldown_ratio": 0.5])
+        #expect(SweepData.withOmittedDefaults(["reset_optimizer": false])
+            == ["reset_optimizer": false, "anneal_ratio": 0.0, "cooldown_ratio": 0.5])
+        #expect(SweepData.withOmittedDefaults([:]).isEmpty)
+    }
+
     @Test("an empty sweep has no findings")
     func empty() {
         #expect(Findings.evaluate(SweepFixture().data).isEmpty)
