@@ -9,7 +9,8 @@ struct BenchTokenizeCommand: ParsableCommand {
         commandName: "bench-tokenize",
         abstract: "Measure how fast a corpus is tokenized (cold) and read back from the token cache (warm).")
 
-    @Option(help: "Corpus spec, as the dataset key takes it (fortunes-en, a path, name[k/N]).") var corpus: String
+    @Option(help: "Corpus spec, as the dataset key takes it (fortunes-en, licenses, a path, name[k/N]).")
+    var corpus: String
     @Option(help: "A Hugging Face tokenizer.json (BPE); without it, the byte tokenizer.") var tokenizer: String?
     @Option(help: "Validation fraction, as val_size.") var valSize = 0.05
     @Option(help: "Token cache folder (default: a temporary one, removed at the end, so the first load is cold).")

@@ -33,7 +33,8 @@ public struct RunConfig: Sendable, Equatable {
 
     // MARK: Data
 
-    /// `dataset`: the corpus the run trains on (`fortunes-en`, `fortunes-zh`, `synthetic:NAME`, a path). Required.
+    /// `dataset`: the corpus the run trains on (`fortunes-en`, `fortunes-zh`, `fortunes-de`, `licenses`,
+    /// `synthetic:NAME`, a path). Required.
     public internal(set) var dataset = ""
     /// `upstream`: the corpus tracked for forgetting; nil (or "default") = the `init_from` checkpoint's
     /// dataset (none from scratch), which the trainer resolves.

@@ -24,7 +24,8 @@ extension RunConfig {
             "Vocabulary size; the corpora are read as byte ids 0-255 (null = the preset's: 256 but for smollm2-135m)."),
         // Data
         .text("dataset", \.dataset, required: true,
-            "Corpus to train on: fortunes-en, fortunes-zh, synthetic:NAME, or a path (.txt, folder, .jsonl); "
+            "Corpus to train on: fortunes-en, fortunes-zh, fortunes-de, licenses, synthetic:NAME, or a path "
+                + "(.txt, folder, .jsonl); "
                 + "a [k/N] suffix keeps part k of N disjoint parts."),
         .optionalText("upstream", \.upstream,
             "Corpus tracked for forgetting (null or default = the init_from checkpoint's dataset; none from scratch)."),

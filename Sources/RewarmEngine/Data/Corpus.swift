@@ -35,16 +35,19 @@ public struct Corpus: Sendable {
     /// disjoint parts of it, see `CorpusPart`) and splits it by document, holding
     /// out the fraction `valSize` in (0, 0.5] for validation (`DocumentSplit`).
     ///
-    /// `fortunesDirectory` is where the built-in fortune corpora are read (tests point it at a
-    /// fixture). Throws `CorpusError` for an unknown name, a missing or unreadable file, invalid
-    /// UTF-8, a bad JSON line, a corpus with no documents, or fewer than two.
+    /// `fortunesDirectory` is where the built-in fortune corpora are read, `licensesDirectory`
+    /// where `licenses` is (tests point them at fixtures). Throws `CorpusError` for an unknown
+    /// name, a missing or unreadable file, invalid UTF-8, a bad JSON line, a corpus with no
+    /// documents, or fewer than two.
     public static func load(
-        _ spec: String, valSize: Double, fortunesDirectory: String = FortuneCollection.defaultDirectory
+        _ spec: String, valSize: Double, fortunesDirectory: String = FortuneCollection.defaultDirectory,
+        licensesDirectory: String = LicenseCollection.defaultDirectory
     ) throws(CorpusError) -> Corpus {
         try DocumentSplit.validate(valSize: valSize)
         let (name, part) = try CorpusPart.parse(spec)
         let source = try CorpusSource(spec: name)
-        let (documents, files) = try source.read(fortunesDirectory: fortunesDirectory)
+        let (documents, files) = try source.read(
+            fortunesDirectory: fortunesDirectory, licensesDirectory: licensesDirectory)
         return try Corpus(name: spec, documents: part?.select(documents) ?? documents, valSize: valSize, files: files)
     }
 

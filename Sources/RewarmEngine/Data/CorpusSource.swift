@@ -4,24 +4,32 @@ import Foundation
 ///
 /// - `fortunes-en`: Debian's English fortunes (`FortuneCollection.englishFiles`).
 /// - `fortunes-zh`: Debian's Chinese fortunes: chinese, tang300, song100.
+/// - `fortunes-de`: Debian's German fortunes (`FortuneCollection.germanFiles`, the `de/` subfolder).
+/// - `licenses`: Debian's license texts, one paragraph a document (`LicenseCollection`).
 /// - `synthetic`, `synthetic:NAME`, `synthetic:NAME:DOCS`: `SyntheticCorpus` (`synthetic` is
 ///   `synthetic:default`; DOCS defaults to 2,000).
 /// - a path: a folder (its `*.txt` files), a `.txt` file, or a `.jsonl` file.
 public enum CorpusSource: Equatable, Sendable {
     case fortunesEnglish
     case fortunesChinese
+    case fortunesGerman
+    case licenses
     case synthetic(name: String, documents: Int)
     case textFile(path: String)
     case jsonLines(path: String)
     case folder(path: String)
 
     /// The built-in specs, as listed in an unknown-corpus error.
-    public static let builtInNames = ["fortunes-en", "fortunes-zh", "synthetic", "synthetic:NAME"]
+    public static let builtInNames = [
+        "fortunes-en", "fortunes-zh", "fortunes-de", "licenses", "synthetic", "synthetic:NAME",
+    ]
 
     public init(spec: String) throws(CorpusError) {
         switch spec {
         case "fortunes-en": self = .fortunesEnglish
         case "fortunes-zh": self = .fortunesChinese
+        case "fortunes-de": self = .fortunesGerman
+        case "licenses": self = .licenses
         case "synthetic": self = .synthetic(name: "default", documents: SyntheticCorpus.defaultDocumentCount)
         default:
             if spec.hasPrefix("synthetic:") {
@@ -67,8 +75,11 @@ public enum CorpusSource: Equatable, Sendable {
     }
 
     /// The documents of this source in order (UTF-8 bytes, trimmed, none empty) and the files
-    /// they came from.
-    func read(fortunesDirectory: String) throws(CorpusError) -> (documents: [[UInt8]], files: [String]) {
+    /// they came from; the built-in fortunes are read in `fortunesDirectory`, `licenses` in
+    /// `licensesDirectory`.
+    func read(
+        fortunesDirectory: String, licensesDirectory: String = LicenseCollection.defaultDirectory
+    ) throws(CorpusError) -> (documents: [[UInt8]], files: [String]) {
         switch self {
         case .fortunesEnglish:
             let files = try FortuneCollection.englishFiles(in: fortunesDirectory)
@@ -76,6 +87,16 @@ public enum CorpusSource: Equatable, Sendable {
         case .fortunesChinese:
             let files = try FortuneCollection.chineseFiles(in: fortunesDirectory)
             return (try CorpusSource.fortunes(files, hint: "apt-get install fortunes-zh"), files)
+        case .fortunesGerman:
+            let files = try FortuneCollection.germanFiles(in: fortunesDirectory)
+            return (try CorpusSource.fortunes(files, hint: "apt-get install fortunes-de"), files)
+        case .licenses:
+            let files = try LicenseCollection.files(in: licensesDirectory)
+            var documents: [[UInt8]] = []
+            for file in files {
+                documents += LicenseCollection.documents(try TextFile.read(file, hint: LicenseCollection.hint))
+            }
+            return (documents, files)
         case let .synthetic(name, documents):
             return (SyntheticCorpus.documents(name: name, count: documents), [])
         case let .textFile(path):

@@ -45,9 +45,11 @@ public struct TokenizedCorpus: Sendable {
     public static func load(
         _ spec: String, valSize: Double, tokenizer: TextTokenizer, cache: TokenCache? = .standard,
         fortunesDirectory: String = FortuneCollection.defaultDirectory,
+        licensesDirectory: String = LicenseCollection.defaultDirectory,
         onEvent: ((TokenizationEvent) -> Void)? = nil
     ) throws(CorpusError) -> TokenizedCorpus {
-        let corpus = try Corpus.load(spec, valSize: valSize, fortunesDirectory: fortunesDirectory)
+        let corpus = try Corpus.load(spec, valSize: valSize, fortunesDirectory: fortunesDirectory,
+                                     licensesDirectory: licensesDirectory)
         return TokenizedCorpus(corpus: corpus, valSize: valSize, tokenizer: tokenizer, cache: cache, onEvent: onEvent)
     }
 

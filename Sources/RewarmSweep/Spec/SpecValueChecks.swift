@@ -59,7 +59,7 @@ extension SweepSpec {
                     throw .unknownCorpus(file: file, path: path(key),
                                          problem: CorpusError.missingPath(path: corpusFile, hint: nil).description)
                 }
-            case .fortunesEnglish, .fortunesChinese, .synthetic, .folder:
+            case .fortunesEnglish, .fortunesChinese, .fortunesGerman, .licenses, .synthetic, .folder:
                 break
             }
         }

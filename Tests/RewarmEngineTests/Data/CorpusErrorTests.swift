@@ -38,11 +38,26 @@ struct CorpusErrorTests {
         #expect(en?.description.contains("apt-get install fortunes`") == true)
     }
 
+    @Test("Missing German fortunes say to install fortunes-de, in one line like the others")
+    func missingGermanFortunes() {
+        let folder = DataFixtureFolder()
+        defer { folder.remove() }
+        folder.write("fortunes", "English only\n")
+        let de = error { _ = try Corpus.load("fortunes-de", valSize: 0.1, fortunesDirectory: folder.path) }
+        #expect(de == .missingPath(path: folder.path + "/de", hint: "install it with `apt-get install fortunes-de`"))
+        #expect(de?.description == "\(folder.path)/de: no such file or folder (install it with `apt-get install fortunes-de`)")
+        folder.write("de/anekdoten.dat", bytes: [0, 0, 0, 2])
+        let empty = error { _ = try Corpus.load("fortunes-de", valSize: 0.1, fortunesDirectory: folder.path) }
+        #expect(empty == .emptyCorpus(
+            name: "fortunes-de",
+            reason: "no German fortune files in \(folder.path)/de (install them with `apt-get install fortunes-de`)"))
+    }
+
     @Test("An unknown corpus name lists the built-ins")
     func unknownName() {
         let e = error { _ = try Corpus.load("fortunes", valSize: 0.1) }
         #expect(e == .unknownCorpus(name: "fortunes", builtIns: CorpusSource.builtInNames))
-        #expect(e?.description.contains("fortunes-en, fortunes-zh, synthetic") == true)
+        #expect(e?.description.contains("fortunes-en, fortunes-zh, fortunes-de, licenses, synthetic") == true)
     }
 
     @Test("A corpus with no documents, or a folder with no .txt files, is empty")

@@ -96,9 +96,10 @@ struct SpecErrorTests {
 
     @Test("an unknown corpus or a missing corpus file names the key path")
     func corpora() {
-        #expect(fail(SpecFixtures.small(grid: "  downstream: [fortunes-zh, fortunes-de]"), "s.yaml")
-            == "s.yaml: grid.downstream[1]: unknown corpus 'fortunes-de': built-ins are fortunes-en, fortunes-zh, "
-                + "synthetic, synthetic:NAME; or give a path to a .txt file, a .jsonl file or a folder of .txt files")
+        #expect(fail(SpecFixtures.small(grid: "  downstream: [fortunes-de, fortunes-fr]"), "s.yaml")
+            == "s.yaml: grid.downstream[1]: unknown corpus 'fortunes-fr': built-ins are fortunes-en, fortunes-zh, "
+                + "fortunes-de, licenses, synthetic, synthetic:NAME; or give a path to a .txt file, a .jsonl file "
+                + "or a folder of .txt files")
         #expect(fail(SpecFixtures.small().replacingOccurrences(of: "synthetic:down", with: "/nonexistent/down.txt"), "s.yaml")
             == "s.yaml: defaults.dataset: /nonexistent/down.txt: no such file or folder")
         #expect(fail(SpecFixtures.small().replacingOccurrences(of: "  dataset: synthetic\n", with: "  dataset: data/up.jsonl\n"), "s.yaml")
