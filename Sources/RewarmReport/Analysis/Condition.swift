@@ -56,6 +56,11 @@ struct Measured: Sendable, Equatable {
     var mean: Double { Statistics.mean(perSeed) ?? .nan }
     var sd: Double? { Statistics.standardDeviation(perSeed) }
     var median: Double { Statistics.median(perSeed) ?? .nan }
+
+    /// The rules' default equivalence margin with this as the reference: 1% of its seed mean.
+    func defaultMargin(named name: String) -> Margin {
+        .relative(RulesV2.defaultRelativeMargin, of: mean, named: name)
+    }
 }
 
 /// The conditions of a sweep, in the order their first trial appears, with the facts the roles

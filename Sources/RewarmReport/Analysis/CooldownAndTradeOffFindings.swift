@@ -29,7 +29,7 @@ extension Findings {
                 b.unavailable("\(t)Ldown(T) WSD - cosine", claim: .below(0), "no data for the cosine run")
                 continue
             }
-            let margin = Margin.relative(RulesV2.defaultRelativeMargin, of: reference.mean, named: "Ldown(T) of cosine")
+            let margin = reference.defaultMargin(named: "Ldown(T) of cosine")
             let long = wsd.filter { ($0.number("decay_ratio") ?? 0) >= 0.1 - 1e-9 && ($0.number("decay_ratio") ?? 0) <= 0.2 + 1e-9 }
             let short = wsd.filter { ($0.number("decay_ratio") ?? 1) <= 0.025 + 1e-9 }
             let name = { (c: Condition) in "WSD \(Fmt.percent(c.number("decay_ratio") ?? 0)) decay" }

@@ -47,18 +47,7 @@ enum Fmt {
     /// Four significant digits: 3.071, 0.0123, 12.6.
     static func num(_ x: Double) -> String { String(format: "%.4g", x) }
     static func num(_ x: Double?) -> String { x.map(num) ?? "n/a" }
-    /// Two decimals, signed: "+1.00", "-0.80".
-    static func rho(_ x: Double?) -> String { x.map { String(format: "%+.2f", $0) } ?? "undefined" }
     static func percent(_ x: Double) -> String { String(format: "%.0f%%", 100 * x) }
-    static func noise(_ x: Double?) -> String { x.map { "noise " + num($0) } ?? "no noise estimate" }
-    /// "holds" / "fails" / "cannot be judged", at the end of a check text.
-    static func outcome(_ j: Bool?) -> String {
-        switch j {
-        case true?: "holds"
-        case false?: "fails"
-        case nil: "cannot be judged"
-        }
-    }
     /// "[learning_rate=0.003] " or "".
     static func tag(_ t: String) -> String { t.isEmpty ? "" : "[\(t)] " }
 }

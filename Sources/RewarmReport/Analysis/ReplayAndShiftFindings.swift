@@ -34,7 +34,7 @@ extension Findings {
             let at = { (ratio: Double) in sorted.first { abs($0.replayRatio - ratio) < 1e-9 } }
             let costStatement = "\(t)Ldown(T) replay 5% - no replay"
             if let five = at(0.05), let reference = none.measure(ldownEnd) {
-                let margin = Margin.relative(RulesV2.defaultRelativeMargin, of: reference.mean, named: "Ldown(T) without replay")
+                let margin = reference.defaultMargin(named: "Ldown(T) without replay")
                 let check = RuleCheck.equivalentOrLower(costStatement, five.seedValues(ldownEnd), minus: reference.bySeed,
                                                         margin: margin)
                 b.stat(costStatement, check)

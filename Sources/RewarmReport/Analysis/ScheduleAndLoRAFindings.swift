@@ -41,8 +41,7 @@ extension Findings {
                             b.unavailable(statement, claim: .below(0), "no data for the cosine run")
                             continue
                         }
-                        let margin = Margin.relative(RulesV2.defaultRelativeMargin, of: reference.mean,
-                                                     named: "\(name) of cosine")
+                        let margin = reference.defaultMargin(named: "\(name) of cosine")
                         let check = RuleCheck.equivalentOrLower(statement, i.seedValues(final), minus: reference.bySeed,
                                                                 margin: margin)
                         b.stat(statement, check)
