@@ -47,6 +47,8 @@ public struct RunConfig: Sendable, Equatable {
     public internal(set) var evalTokens = 16_384
     /// `replay_ratio`: fraction of each batch's sequences drawn from the upstream corpus, in [0, 1).
     public internal(set) var replayRatio = 0.0
+    /// Fraction of `dataset`'s training documents kept (`Corpus.keepingTrainingFraction`).
+    public internal(set) var trainFraction = 1.0
 
     // MARK: Init and output
 

@@ -35,6 +35,9 @@ extension RunConfig {
         .int("eval_tokens", \.evalTokens, .atLeast(1), "Validation tokens per corpus per evaluation."),
         .double("replay_ratio", \.replayRatio, .closedOpen(0, 1),
             "Fraction of each batch replayed from the upstream corpus."),
+        .double("train_fraction", \.trainFraction, .openClosed(0, 1),
+            "Fraction of dataset's training documents kept, evenly spaced (validation unchanged): the same "
+                + "tokens as more epochs over less text (the stability gap, F14)."),
         // Init and output
         .optionalText("init_from", \.initFrom, "Checkpoint to start from (null or scratch = random initialisation)."),
         .derivedText("output_dir", \.outputDir, "Run folder (null = results/runs/<run_name>)."),

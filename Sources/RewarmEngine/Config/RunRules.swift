@@ -40,15 +40,18 @@ extension RunConfig {
     /// Keys added later whose default is a value, not null: left out of `orderedValues` while at
     /// their default, so existing runs keep their names. The infinite schedule's
     /// (`cooldown_ratio`, `anneal_ratio`) are listed always when `lr_scheduler_type` is `infinite`
-    /// (an `infinite` run, new with them); `reset_optimizer` is listed only when false.
-    public static let keysOmittedAtDefault: Set<String> = ["cooldown_ratio", "anneal_ratio", "reset_optimizer"]
+    /// (an `infinite` run, new with them); `reset_optimizer` is listed only when false,
+    /// `train_fraction` only below 1.
+    public static let keysOmittedAtDefault: Set<String> = [
+        "cooldown_ratio", "anneal_ratio", "reset_optimizer", "train_fraction",
+    ]
 
     /// Whether `orderedValues` leaves `key` (with `value`, as stored) out: see
     /// `keysOmittedWhenNull` and `keysOmittedAtDefault`.
     func omits(_ key: ConfigKey, value: ConfigValue) -> Bool {
         if Self.keysOmittedWhenNull.contains(key.name) { return value == .null }
         guard Self.keysOmittedAtDefault.contains(key.name), value == key.defaultValue else { return false }
-        return key.name == "reset_optimizer" || lrSchedulerType != .infinite
+        return key.name == "reset_optimizer" || key.name == "train_fraction" || lrSchedulerType != .infinite
     }
 
     // MARK: Keys that need other keys

@@ -40,16 +40,18 @@ public struct TokenizedCorpus: Sendable {
     /// `Corpus.fingerprint` of the byte corpus the ids came from.
     public let corpusFingerprint: UInt64
 
-    /// Loads `spec` (`Corpus.load`) and tokenizes it with `tokenizer`, reading and writing
-    /// `cache` for a BPE (nil: no cache). Throws `CorpusError` as `Corpus.load` does.
+    /// Loads `spec` (`Corpus.load`, keeping `trainFraction` of its training documents) and
+    /// tokenizes it with `tokenizer`, reading and writing `cache` for a BPE (nil: no cache).
+    /// Throws `CorpusError` as `Corpus.load` does.
     public static func load(
-        _ spec: String, valSize: Double, tokenizer: TextTokenizer, cache: TokenCache? = .standard,
+        _ spec: String, valSize: Double, trainFraction: Double = 1, tokenizer: TextTokenizer,
+        cache: TokenCache? = .standard,
         fortunesDirectory: String = FortuneCollection.defaultDirectory,
         licensesDirectory: String = LicenseCollection.defaultDirectory,
         onEvent: ((TokenizationEvent) -> Void)? = nil
     ) throws(CorpusError) -> TokenizedCorpus {
         let corpus = try Corpus.load(spec, valSize: valSize, fortunesDirectory: fortunesDirectory,
-                                     licensesDirectory: licensesDirectory)
+                                     licensesDirectory: licensesDirectory).keepingTrainingFraction(trainFraction)
         return TokenizedCorpus(corpus: corpus, valSize: valSize, tokenizer: tokenizer, cache: cache, onEvent: onEvent)
     }
 

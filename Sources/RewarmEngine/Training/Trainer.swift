@@ -50,11 +50,11 @@ public final class Trainer {
         extraEvaluationSteps = Set(config.evalAt.map { max(1, Int(($0 * Double(config.maxSteps)).rounded())) })
         // Data first: a bad corpus fails before anything is written.
         do {
-            func load(_ spec: String) throws(CorpusError) -> TokenizedCorpus {
-                try TokenizedCorpus.load(spec, valSize: config.valSize, tokenizer: tokenizer, cache: tokenCache,
-                                         onEvent: onTokenization)
+            func load(_ spec: String, trainFraction: Double = 1) throws(CorpusError) -> TokenizedCorpus {
+                try TokenizedCorpus.load(spec, valSize: config.valSize, trainFraction: trainFraction,
+                                         tokenizer: tokenizer, cache: tokenCache, onEvent: onTokenization)
             }
-            downstream = try load(config.dataset)
+            downstream = try load(config.dataset, trainFraction: config.trainFraction)
             upstream = try config.upstream.map { s throws(CorpusError) in try load(s) }
             let T = config.contextLength
             let lengths = TokenByteLengths(tokenizer)

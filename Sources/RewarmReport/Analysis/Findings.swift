@@ -17,7 +17,7 @@ import Foundation
 ///   are equal in every other key; a sweep with several such families gets one set of checks
 ///   per family, tagged with the keys in which the families differ.
 public enum Findings {
-    /// Every finding the sweep's trials can test, in F1...F16 order (F14 is not implemented);
+    /// Every finding the sweep's trials can test, in F1...F16 order;
     /// untestable ones are absent.
     /// Each result carries the rules version (`RulesV2.rulesVersion`).
     public static func evaluate(_ data: SweepData) -> [FindingResult] {
@@ -25,7 +25,8 @@ public enum Findings {
         let all: [FindingResult?] = [
             warmupLength(set), rewarmRise(set), maxLearningRate(set), constantLR(set), scratch(set),
             sameData(set), earlyCheckpoint(set), replay(set), shiftStrength(set), infiniteSchedule(set),
-            lora(set), shortCooldown(set), forgettingVersusLearning(set), loraRewarmSlope(set), optimizerReset(set),
+            lora(set), shortCooldown(set), forgettingVersusLearning(set), stabilityGap(set), loraRewarmSlope(set),
+            optimizerReset(set),
         ]
         return all.compactMap { $0 }
     }
@@ -45,6 +46,7 @@ public enum Findings {
         "F11": "LoRA learns less and forgets less",
         "F12": "A short cooldown matches cosine",
         "F13": "Forgetting is linear in learning",
+        "F14": "The stability gap",
         "F15": "Rewarming and LoRA rank (open question)",
         "F16": "Optimizer state at the switch",
     ]
