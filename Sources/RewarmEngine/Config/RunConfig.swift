@@ -93,6 +93,12 @@ public struct RunConfig: Sendable, Equatable {
     public internal(set) var resetOptimizer = true
     /// `weight_decay`: AdamW decoupled weight decay, on matrices only.
     public internal(set) var weightDecay = 0.1
+    /// L2-SP strength toward the `init_from` weights (`L2ToBase`); 0 = off.
+    public internal(set) var l2ToBase = 0.0
+    /// EWC strength toward the `init_from` weights, weighted by the Fisher diagonal; 0 = off.
+    public internal(set) var ewcLambda = 0.0
+    /// Batches of the upstream corpus the Fisher diagonal is estimated on.
+    public internal(set) var ewcBatches = 16
     /// `adam_beta1`: first-moment decay of AdamW.
     public internal(set) var adamBeta1 = 0.9
     /// `adam_beta2`: second-moment decay of AdamW.

@@ -67,6 +67,15 @@ extension RunConfig {
             "true: AdamW starts from zero moments; false: carry the init_from checkpoint's moments and step "
                 + "counter (full fine-tuning from a Rewarm checkpoint)."),
         .double("weight_decay", \.weightDecay, .atLeast(0), "AdamW decoupled weight decay (matrices only)."),
+        .double("l2_to_base", \.l2ToBase, .atLeast(0),
+            "L2-SP: adds l2_to_base / 2 x ||theta - theta_base||^2 over the trainable weights to the loss, "
+                + "theta_base the init_from checkpoint's weights (0 = off); needs init_from and full or freeze."),
+        .double("ewc_lambda", \.ewcLambda, .atLeast(0),
+            "EWC: adds ewc_lambda / 2 x sum F_i (theta_i - theta_base_i)^2, F the diagonal Fisher of the trainable "
+                + "weights on the upstream corpus at theta_base (0 = off); needs init_from and full or freeze."),
+        .int("ewc_batches", \.ewcBatches, .atLeast(1),
+            "Upstream batches (of per_device_train_batch_size sequences, one backward each) the Fisher is "
+                + "estimated on; cached per base, corpus and shape; only with ewc_lambda > 0."),
         .double("adam_beta1", \.adamBeta1, .closedOpen(0, 1), "AdamW first-moment decay."),
         .double("adam_beta2", \.adamBeta2, .closedOpen(0, 1), "AdamW second-moment decay."),
         .double("adam_epsilon", \.adamEpsilon, .greaterThan(0), "AdamW denominator epsilon."),

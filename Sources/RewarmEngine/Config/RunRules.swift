@@ -41,9 +41,11 @@ extension RunConfig {
     /// their default, so existing runs keep their names. The infinite schedule's
     /// (`cooldown_ratio`, `anneal_ratio`) are listed always when `lr_scheduler_type` is `infinite`
     /// (an `infinite` run, new with them); `reset_optimizer` is listed only when false,
-    /// `train_fraction` only below 1.
+    /// `train_fraction` only below 1, `l2_to_base` and `ewc_lambda` only above 0, `ewc_batches`
+    /// only when not 16.
     public static let keysOmittedAtDefault: Set<String> = [
-        "cooldown_ratio", "anneal_ratio", "reset_optimizer", "train_fraction",
+        "cooldown_ratio", "anneal_ratio", "reset_optimizer", "train_fraction", "l2_to_base", "ewc_lambda",
+        "ewc_batches",
     ]
 
     /// Whether `orderedValues` leaves `key` (with `value`, as stored) out: see
@@ -51,7 +53,8 @@ extension RunConfig {
     func omits(_ key: ConfigKey, value: ConfigValue) -> Bool {
         if Self.keysOmittedWhenNull.contains(key.name) { return value == .null }
         guard Self.keysOmittedAtDefault.contains(key.name), value == key.defaultValue else { return false }
-        return key.name == "reset_optimizer" || key.name == "train_fraction" || lrSchedulerType != .infinite
+        let isInfiniteKey = key.name == "cooldown_ratio" || key.name == "anneal_ratio"
+        return !isInfiniteKey || lrSchedulerType != .infinite
     }
 
     // MARK: Keys that need other keys
@@ -75,6 +78,7 @@ extension RunConfig {
                 otherKey: "init_from", otherState: "starts from scratch")
         }
         try checkResetOptimizer(settings: settings, source: source)
+        try checkAnchorPenalties(settings: settings, source: source)
         if replayRatio > 0 && upstream == nil && initFrom == nil {
             throw .conflict(
                 source: settings["replay_ratio"]?.source ?? source, key: "replay_ratio",
@@ -105,6 +109,30 @@ extension RunConfig {
                             problem: "false needs finetuning_type full (the carried moments are the base's, "
                                 + "for every weight; \(why))",
                             otherKey: "finetuning_type", otherState: "is \(finetuningType.rawValue)")
+        }
+    }
+
+    /// `l2_to_base` and `ewc_lambda` > 0 pull the trained weights toward the starting point's:
+    /// they need one, and weights of the base to train (full or freeze; LoRA trains new adapters,
+    /// not base weights); `ewc_batches` applies only with `ewc_lambda`.
+    private func checkAnchorPenalties(settings: [String: Setting], source: String) throws(ConfigError) {
+        if settings["ewc_batches"] != nil && ewcLambda == 0 {
+            throw .conflict(source: settings["ewc_batches"]?.source ?? source, key: "ewc_batches",
+                            problem: "applies only with ewc_lambda > 0", otherKey: "ewc_lambda", otherState: "is 0")
+        }
+        for (key, lambda) in [("l2_to_base", l2ToBase), ("ewc_lambda", ewcLambda)] where lambda > 0 {
+            let keySource = settings[key]?.source ?? source
+            if initFrom == nil {
+                throw .conflict(source: keySource, key: key,
+                                problem: "\(ConfigValue.compact(lambda)) needs init_from (the weights to stay near)",
+                                otherKey: "init_from", otherState: "starts from scratch")
+            }
+            if finetuningType == .lora || finetuningType == .qlora {
+                throw .conflict(source: keySource, key: key,
+                                problem: "\(ConfigValue.compact(lambda)) needs finetuning_type full or freeze "
+                                    + "(\(finetuningType.rawValue) trains new adapters, not the base's weights)",
+                                otherKey: "finetuning_type", otherState: "is \(finetuningType.rawValue)")
+            }
         }
     }
 

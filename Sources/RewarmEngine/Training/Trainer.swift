@@ -17,6 +17,10 @@ public final class Trainer {
     let downstream: TokenizedCorpus
     let upstream: TokenizedCorpus?
     private var state: TrainerState
+    /// The penalties toward the `init_from` weights: L2-SP (`l2_to_base`) and EWC (`ewc_lambda`).
+    private var anchorPenalties: [AnchorPenalty] = []
+    /// Where EWC's Fisher diagonals are cached: beside the token cache (nil without one).
+    private let fisherCache: FisherCache?
     private let metricsFile: URL
     private let configYAML: String
     /// Steps of the extra `eval_at` evaluations: fractions of `max_steps`, rounded, at least 1.
@@ -45,6 +49,8 @@ public final class Trainer {
                 + "hold the tokenizer's \(tokenizer.vocabularySize) (\(tokenizer.identity))")
         }
         let dir = run.runDirectory
+        fisherCache = tokenCache.map { FisherCache(directory: $0.directory.deletingLastPathComponent()
+            .appendingPathComponent("fisher")) }
         metricsFile = dir.appendingPathComponent("metrics.jsonl")
         configYAML = config.yaml()
         extraEvaluationSteps = Set(config.evalAt.map { max(1, Int(($0 * Double(config.maxSteps)).rounded())) })
@@ -122,6 +128,7 @@ public final class Trainer {
             try initializeWeights()
             try carryOptimizerState()
         }
+        anchorPenalties = try makeAnchorPenalties()
         // Only now that the weights loaded is anything written: bad input leaves no run folder.
         do {
             try fm.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -157,6 +164,53 @@ public final class Trainer {
             model.initializeWeights(seed: seed)
         }
         model.initializeAdapters(seed: seed)
+    }
+
+    /// The anchor penalties (`l2_to_base`, `ewc_lambda` > 0): the `init_from` checkpoint's weights,
+    /// read again from it (a resumed run's own weights have moved), and for EWC the Fisher
+    /// diagonal at them on the upstream corpus (`FisherCache`, else estimated and cached). Config
+    /// rules guarantee a checkpoint and full or freeze fine-tuning.
+    private func makeAnchorPenalties() throws(TrainingError) -> [AnchorPenalty] {
+        guard config.l2ToBase > 0 || config.ewcLambda > 0, let checkpoint = run.initCheckpoint else { return [] }
+        let base = ParameterSlab(WeightNames.baseTensors(model.config))
+        do { try checkpoint.loadMergedWeights(into: base) } catch { throw .checkpoint(error) }
+        let anchor: AnchorPenalty
+        do {
+            anchor = try AnchorPenalty(lambda: config.l2ToBase, tensors: model.trainableTensors, base: base)
+        } catch {
+            throw .invalid(key: config.l2ToBase > 0 ? "l2_to_base" : "ewc_lambda", reason: "cannot anchor: \(error)")
+        }
+        var penalties = config.l2ToBase > 0 ? [anchor] : []
+        if config.ewcLambda > 0 {
+            penalties.append(anchor.weighted(by: try fisherDiagonal(at: anchor), lambda: config.ewcLambda))
+        }
+        return penalties
+    }
+
+    /// The Fisher diagonal at the anchor's weights on the upstream corpus, from the cache or
+    /// estimated (the anchor swapped in for the estimate, the run's weights put back after).
+    private func fisherDiagonal(at anchor: AnchorPenalty) throws(TrainingError) -> [Float] {
+        guard let upstream else {
+            throw .invalid(key: "ewc_lambda", reason: "needs an upstream corpus for the Fisher (upstream is none)")
+        }
+        let B = config.perDeviceTrainBatchSize, T = config.contextLength
+        let key = FisherCache.key(anchor: anchor.anchor, corpusFingerprint: upstream.corpusFingerprint,
+                                  tokenizer: upstream.tokenizerIdentity, batches: config.ewcBatches,
+                                  batchSize: B, contextLength: T)
+        if let cached = fisherCache?.read(key: key, count: model.trainableParameterCount) { return cached }
+        BLAS.setThreads(config.threads)
+        let tensors = model.trainableTensors
+        let held = anchor.swapInAnchor(tensors)
+        defer { AnchorPenalty.restore(held, into: tensors) }
+        let fisher: [Float]
+        do {
+            fisher = try FisherDiagonal.estimate(model: model, corpus: upstream, batches: config.ewcBatches,
+                                                 batchSize: B, contextLength: T)
+        } catch {
+            throw .corpus(error)
+        }
+        try? fisherCache?.write(key: key, fisher)
+        return fisher
     }
 
     /// With `reset_optimizer: false`, starts AdamW from the `init_from` checkpoint's moments and
@@ -240,6 +294,7 @@ public final class Trainer {
                 }
             }
             loss /= Double(accum)
+            for penalty in anchorPenalties { penalty.accumulateGradient(model.trainableTensors) }
             let norm = clipGradients([(model.gradients.base, model.gradients.count)], maxNorm: config.maxGradNorm)
             if !loss.isFinite || !norm.isFinite || loss > divergenceLoss {
                 _ = onEvent(.diverged(step: step, loss: loss, gradNorm: norm))

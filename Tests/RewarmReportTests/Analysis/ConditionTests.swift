@@ -89,9 +89,11 @@ struct ConditionTests {
     @Test("a stored config that leaves keys out at their default reads them back: reset_optimizer true, no anneal")
     func omittedDefaults() {
         #expect(SweepData.withOmittedDefaults(["rewarm": false])
-            == ["rewarm": false, "reset_optimizer": true, "anneal_ratio": 0.0, "cooldown_ratio": 0.5, "train_fraction": 1.0])
+            == ["rewarm": false, "reset_optimizer": true, "anneal_ratio": 0.0, "cooldown_ratio": 0.5, "train_fraction": 1.0,
+               "l2_to_base": 0.0, "ewc_lambda": 0.0, "ewc_batches": 16])
         #expect(SweepData.withOmittedDefaults(["reset_optimizer": false])
-            == ["reset_optimizer": false, "anneal_ratio": 0.0, "cooldown_ratio": 0.5, "train_fraction": 1.0])
+            == ["reset_optimizer": false, "anneal_ratio": 0.0, "cooldown_ratio": 0.5, "train_fraction": 1.0,
+               "l2_to_base": 0.0, "ewc_lambda": 0.0, "ewc_batches": 16])
         #expect(SweepData.withOmittedDefaults([:]).isEmpty)
     }
 

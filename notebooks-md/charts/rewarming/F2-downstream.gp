@@ -27,11 +27,7 @@ plot "F2-downstream.dat" index 0 using ($1/1000):3:4 with filledcurves lc 1 dt 1
      "" index 2 using ($1/1000):3:4 with filledcurves lc 3 dt 1 fs transparent solid 0.15 noborder notitle, \
      "" index 2 using ($1/1000):2 with linespoints lc 3 dt 1 lw 2 pt 7 ps 0.5 title "#4 lr=0.006 rewarm=true", \
      "" index 3 using ($1/1000):3:4 with filledcurves lc 4 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 3 using ($1/1000):2 with linespoints lc 4 dt 1 lw 2 pt 7 ps 0.5 title "#5 warmup-0", \
-     "" index 4 using ($1/1000):3:4 with filledcurves lc 5 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 4 using ($1/1000):2 with linespoints lc 5 dt 1 lw 2 pt 7 ps 0.5 title "#6 warmup-0.5pct", \
-     "" index 5 using ($1/1000):3:4 with filledcurves lc 6 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 5 using ($1/1000):2 with linespoints lc 6 dt 1 lw 2 pt 7 ps 0.5 title "#7 warmup-2pct"
+     "" index 3 using ($1/1000):2 with linespoints lc 4 dt 1 lw 2 pt 7 ps 0.5 title "#12 carried-1x"
 set terminal svg noenhanced size 960,520 dynamic font "sans,10" background rgb "white"
 set output "F2-downstream.svg"
 replot

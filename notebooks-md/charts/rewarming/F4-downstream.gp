@@ -18,7 +18,7 @@ set key below
 set offsets graph 0, graph 0, graph 0.05, graph 0.05
 set autoscale xfix
 set logscale y
-set terminal pngcairo noenhanced size 960,540 font "sans,10" background rgb "white"
+set terminal pngcairo noenhanced size 960,520 font "sans,10" background rgb "white"
 set output "F4-downstream.png"
 plot "F4-downstream.dat" index 0 using ($1/1000):3:4 with filledcurves lc 1 dt 1 fs transparent solid 0.15 noborder notitle, \
      "" index 0 using ($1/1000):2 with linespoints lc 1 dt 1 lw 2 pt 7 ps 0.5 title "#2 rewarm=false", \
@@ -29,12 +29,10 @@ plot "F4-downstream.dat" index 0 using ($1/1000):3:4 with filledcurves lc 1 dt 1
      "" index 3 using ($1/1000):3:4 with filledcurves lc 4 dt 1 fs transparent solid 0.15 noborder notitle, \
      "" index 3 using ($1/1000):2 with linespoints lc 4 dt 1 lw 2 pt 7 ps 0.5 title "#4 lr=0.006 rewarm=true", \
      "" index 4 using ($1/1000):3:4 with filledcurves lc 5 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 4 using ($1/1000):2 with linespoints lc 5 dt 1 lw 2 pt 7 ps 0.5 title "#5 warmup-0", \
+     "" index 4 using ($1/1000):2 with linespoints lc 5 dt 1 lw 2 pt 7 ps 0.5 title "#13 carried-constant", \
      "" index 5 using ($1/1000):3:4 with filledcurves lc 6 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 5 using ($1/1000):2 with linespoints lc 6 dt 1 lw 2 pt 7 ps 0.5 title "#6 warmup-0.5pct", \
-     "" index 6 using ($1/1000):3:4 with filledcurves lc 7 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 6 using ($1/1000):2 with linespoints lc 7 dt 1 lw 2 pt 7 ps 0.5 title "#7 warmup-2pct"
-set terminal svg noenhanced size 960,540 dynamic font "sans,10" background rgb "white"
+     "" index 5 using ($1/1000):2 with linespoints lc 6 dt 1 lw 2 pt 7 ps 0.5 title "#12 carried-1x"
+set terminal svg noenhanced size 960,520 dynamic font "sans,10" background rgb "white"
 set output "F4-downstream.svg"
 replot
 unset output

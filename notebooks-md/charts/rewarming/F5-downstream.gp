@@ -18,7 +18,7 @@ set key below
 set offsets graph 0, graph 0, graph 0.05, graph 0.05
 set autoscale xfix
 set logscale y
-set terminal pngcairo noenhanced size 960,540 font "sans,10" background rgb "white"
+set terminal pngcairo noenhanced size 960,520 font "sans,10" background rgb "white"
 set output "F5-downstream.png"
 plot "F5-downstream.dat" index 0 using ($1/1000):3:4 with filledcurves lc 1 dt 1 fs transparent solid 0.15 noborder notitle, \
      "" index 0 using ($1/1000):2 with linespoints lc 1 dt 1 lw 2 pt 7 ps 0.5 title "#1 lr=0.0015 rewarm=true", \
@@ -27,14 +27,8 @@ plot "F5-downstream.dat" index 0 using ($1/1000):3:4 with filledcurves lc 1 dt 1
      "" index 2 using ($1/1000):3:4 with filledcurves lc 3 dt 1 fs transparent solid 0.15 noborder notitle, \
      "" index 2 using ($1/1000):2 with linespoints lc 3 dt 1 lw 2 pt 7 ps 0.5 title "#4 lr=0.006 rewarm=true", \
      "" index 3 using ($1/1000):3:4 with filledcurves lc 4 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 3 using ($1/1000):2 with linespoints lc 4 dt 1 lw 2 pt 7 ps 0.5 title "#5 warmup-0", \
-     "" index 4 using ($1/1000):3:4 with filledcurves lc 5 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 4 using ($1/1000):2 with linespoints lc 5 dt 1 lw 2 pt 7 ps 0.5 title "#6 warmup-0.5pct", \
-     "" index 5 using ($1/1000):3:4 with filledcurves lc 6 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 5 using ($1/1000):2 with linespoints lc 6 dt 1 lw 2 pt 7 ps 0.5 title "#7 warmup-2pct", \
-     "" index 6 using ($1/1000):3:4 with filledcurves lc 7 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 6 using ($1/1000):2 with linespoints lc 7 dt 1 lw 2 pt 7 ps 0.5 title "#8 scratch"
-set terminal svg noenhanced size 960,540 dynamic font "sans,10" background rgb "white"
+     "" index 3 using ($1/1000):2 with linespoints lc 4 dt 1 lw 2 pt 7 ps 0.5 title "#5 scratch"
+set terminal svg noenhanced size 960,520 dynamic font "sans,10" background rgb "white"
 set output "F5-downstream.svg"
 replot
 unset output

@@ -21,11 +21,11 @@ set logscale y
 set terminal pngcairo noenhanced size 960,540 font "sans,10" background rgb "white"
 set output "F6-downstream.png"
 plot "F6-downstream.dat" index 0 using ($1/1000):3:4 with filledcurves lc 1 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 0 using ($1/1000):2 with linespoints lc 1 dt 1 lw 2 pt 7 ps 0.5 title "#11 same-0.5x", \
+     "" index 0 using ($1/1000):2 with linespoints lc 1 dt 1 lw 2 pt 7 ps 0.5 title "#8 same-0.5x", \
      "" index 1 using ($1/1000):3:4 with filledcurves lc 2 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 1 using ($1/1000):2 with linespoints lc 2 dt 1 lw 2 pt 7 ps 0.5 title "#12 same-1x", \
+     "" index 1 using ($1/1000):2 with linespoints lc 2 dt 1 lw 2 pt 7 ps 0.5 title "#9 same-1x", \
      "" index 2 using ($1/1000):3:4 with filledcurves lc 3 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 2 using ($1/1000):2 with linespoints lc 3 dt 1 lw 2 pt 7 ps 0.5 title "#13 same-2x", \
+     "" index 2 using ($1/1000):2 with linespoints lc 3 dt 1 lw 2 pt 7 ps 0.5 title "#10 same-2x", \
      "" index 3 using ($1/1000):3:4 with filledcurves lc 4 dt 1 fs transparent solid 0.15 noborder notitle, \
      "" index 3 using ($1/1000):2 with linespoints lc 4 dt 1 lw 2 pt 7 ps 0.5 title "#1 lr=0.0015 rewarm=true", \
      "" index 4 using ($1/1000):3:4 with filledcurves lc 5 dt 1 fs transparent solid 0.15 noborder notitle, \
@@ -33,7 +33,7 @@ plot "F6-downstream.dat" index 0 using ($1/1000):3:4 with filledcurves lc 1 dt 1
      "" index 5 using ($1/1000):3:4 with filledcurves lc 6 dt 1 fs transparent solid 0.15 noborder notitle, \
      "" index 5 using ($1/1000):2 with linespoints lc 6 dt 1 lw 2 pt 7 ps 0.5 title "#4 lr=0.006 rewarm=true", \
      "" index 6 using ($1/1000):3:4 with filledcurves lc 7 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 6 using ($1/1000):2 with linespoints lc 7 dt 1 lw 2 pt 7 ps 0.5 title "#14 same-constant"
+     "" index 6 using ($1/1000):2 with linespoints lc 7 dt 1 lw 2 pt 7 ps 0.5 title "#11 same-constant"
 set terminal svg noenhanced size 960,540 dynamic font "sans,10" background rgb "white"
 set output "F6-downstream.svg"
 replot

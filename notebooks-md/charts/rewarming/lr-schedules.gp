@@ -19,16 +19,13 @@ set offsets graph 0, graph 0, graph 0.05, graph 0.05
 set autoscale xfix
 set format y "%.1e"
 set offsets graph 0, graph 0, graph 0.05, 0
-set terminal pngcairo noenhanced size 960,540 font "sans,10" background rgb "white"
+set terminal pngcairo noenhanced size 960,520 font "sans,10" background rgb "white"
 set output "lr-schedules.png"
-plot "lr-schedules.dat" index 0 using 1:2 with linespoints lc 1 dt 1 lw 2 pt 7 ps 0.4 title "#1 #11", \
-     "" index 1 using 1:2 with linespoints lc 2 dt 1 lw 2 pt 7 ps 0.4 title "#2 #14", \
-     "" index 2 using 1:2 with linespoints lc 3 dt 1 lw 2 pt 7 ps 0.4 title "#3 #8 #9 #10 #12", \
-     "" index 3 using 1:2 with linespoints lc 4 dt 1 lw 2 pt 7 ps 0.4 title "#4 #13", \
-     "" index 4 using 1:2 with linespoints lc 5 dt 1 lw 2 pt 7 ps 0.4 title "#5 warmup-0", \
-     "" index 5 using 1:2 with linespoints lc 6 dt 1 lw 2 pt 7 ps 0.4 title "#6 warmup-0.5pct", \
-     "" index 6 using 1:2 with linespoints lc 7 dt 1 lw 2 pt 7 ps 0.4 title "#7 warmup-2pct"
-set terminal svg noenhanced size 960,540 dynamic font "sans,10" background rgb "white"
+plot "lr-schedules.dat" index 0 using 1:2 with linespoints lc 1 dt 1 lw 2 pt 7 ps 0.4 title "#1 #8", \
+     "" index 1 using 1:2 with linespoints lc 2 dt 1 lw 2 pt 7 ps 0.4 title "#2 #11 #13", \
+     "" index 2 using 1:2 with linespoints lc 3 dt 1 lw 2 pt 7 ps 0.4 title "#3 #5 #6 #7 #9 #12", \
+     "" index 3 using 1:2 with linespoints lc 4 dt 1 lw 2 pt 7 ps 0.4 title "#4 #10"
+set terminal svg noenhanced size 960,520 dynamic font "sans,10" background rgb "white"
 set output "lr-schedules.svg"
 replot
 unset output

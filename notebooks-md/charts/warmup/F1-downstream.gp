@@ -1,7 +1,7 @@
-# rewarming: F1, downstream loss of the runs it compares; median and range over seeds
+# warmup: F1, downstream loss of the runs it compares; median and range over seeds
 # Re-render from this folder: gnuplot F1-downstream.gp (reads F1-downstream.dat, writes F1-downstream.png and F1-downstream.svg)
 set encoding utf8
-set title "rewarming: F1, downstream loss of the runs it compares; median and range over seeds"
+set title "warmup: F1, downstream loss of the runs it compares; median and range over seeds"
 set xlabel "training tokens of the continual run (thousands)"
 set ylabel "downstream validation loss Ldown (nats)"
 set grid
@@ -21,13 +21,13 @@ set logscale y
 set terminal pngcairo noenhanced size 960,520 font "sans,10" background rgb "white"
 set output "F1-downstream.png"
 plot "F1-downstream.dat" index 0 using ($1/1000):3:4 with filledcurves lc 1 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 0 using ($1/1000):2 with linespoints lc 1 dt 1 lw 2 pt 7 ps 0.5 title "#5 warmup-0", \
+     "" index 0 using ($1/1000):2 with linespoints lc 1 dt 1 lw 2 pt 7 ps 0.5 title "#1 warmup=0", \
      "" index 1 using ($1/1000):3:4 with filledcurves lc 2 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 1 using ($1/1000):2 with linespoints lc 2 dt 1 lw 2 pt 7 ps 0.5 title "#6 warmup-0.5pct", \
+     "" index 1 using ($1/1000):2 with linespoints lc 2 dt 1 lw 2 pt 7 ps 0.5 title "#2 warmup=0.005", \
      "" index 2 using ($1/1000):3:4 with filledcurves lc 3 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 2 using ($1/1000):2 with linespoints lc 3 dt 1 lw 2 pt 7 ps 0.5 title "#3 lr=0.003 rewarm=true", \
+     "" index 2 using ($1/1000):2 with linespoints lc 3 dt 1 lw 2 pt 7 ps 0.5 title "#3 warmup=0.01", \
      "" index 3 using ($1/1000):3:4 with filledcurves lc 4 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 3 using ($1/1000):2 with linespoints lc 4 dt 1 lw 2 pt 7 ps 0.5 title "#7 warmup-2pct"
+     "" index 3 using ($1/1000):2 with linespoints lc 4 dt 1 lw 2 pt 7 ps 0.5 title "#4 warmup=0.02"
 set terminal svg noenhanced size 960,520 dynamic font "sans,10" background rgb "white"
 set output "F1-downstream.svg"
 replot

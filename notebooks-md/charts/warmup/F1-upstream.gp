@@ -1,7 +1,7 @@
-# rewarming: F1, upstream loss of the runs it compares; median and range over seeds
+# warmup: F1, upstream loss of the runs it compares; median and range over seeds
 # Re-render from this folder: gnuplot F1-upstream.gp (reads F1-upstream.dat, writes F1-upstream.png and F1-upstream.svg)
 set encoding utf8
-set title "rewarming: F1, upstream loss of the runs it compares; median and range over seeds"
+set title "warmup: F1, upstream loss of the runs it compares; median and range over seeds"
 set xlabel "training tokens of the continual run (thousands)"
 set ylabel "upstream validation loss Lup (nats)"
 set grid
@@ -17,18 +17,17 @@ set linetype 8 lc rgb "#17becf" lw 1
 set key below
 set offsets graph 0, graph 0, graph 0.05, graph 0.05
 set autoscale xfix
-set logscale y
 set terminal pngcairo noenhanced size 960,520 font "sans,10" background rgb "white"
 set output "F1-upstream.png"
 plot "F1-upstream.dat" index 0 using ($1/1000):3:4 with filledcurves lc 1 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 0 using ($1/1000):2 with linespoints lc 1 dt 1 lw 2 pt 7 ps 0.5 title "#5 warmup-0", \
+     "" index 0 using ($1/1000):2 with linespoints lc 1 dt 1 lw 2 pt 7 ps 0.5 title "#1 warmup=0", \
      "" index 1 using ($1/1000):3:4 with filledcurves lc 2 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 1 using ($1/1000):2 with linespoints lc 2 dt 1 lw 2 pt 7 ps 0.5 title "#6 warmup-0.5pct", \
+     "" index 1 using ($1/1000):2 with linespoints lc 2 dt 1 lw 2 pt 7 ps 0.5 title "#2 warmup=0.005", \
      "" index 2 using ($1/1000):3:4 with filledcurves lc 3 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 2 using ($1/1000):2 with linespoints lc 3 dt 1 lw 2 pt 7 ps 0.5 title "#3 lr=0.003 rewarm=true", \
+     "" index 2 using ($1/1000):2 with linespoints lc 3 dt 1 lw 2 pt 7 ps 0.5 title "#3 warmup=0.01", \
      "" index 3 using ($1/1000):3:4 with filledcurves lc 4 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 3 using ($1/1000):2 with linespoints lc 4 dt 1 lw 2 pt 7 ps 0.5 title "#7 warmup-2pct", \
-     1.8515976790513378 with lines lc rgb "black" dt 2 lw 1.5 title "base model, final 1.852"
+     "" index 3 using ($1/1000):2 with linespoints lc 4 dt 1 lw 2 pt 7 ps 0.5 title "#4 warmup=0.02", \
+     1.8624824318685569 with lines lc rgb "black" dt 2 lw 1.5 title "base model, final 1.862"
 set terminal svg noenhanced size 960,520 dynamic font "sans,10" background rgb "white"
 set output "F1-upstream.svg"
 replot
