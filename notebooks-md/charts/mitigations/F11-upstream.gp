@@ -17,18 +17,41 @@ set linetype 8 lc rgb "#17becf" lw 1
 set key below
 set offsets graph 0, graph 0, graph 0.05, graph 0.05
 set autoscale xfix
-set terminal pngcairo noenhanced size 960,520 font "sans,10" background rgb "white"
+set logscale y
+set terminal pngcairo noenhanced size 960,600 font "sans,10" background rgb "white"
 set output "F11-upstream.png"
 plot "F11-upstream.dat" index 0 using ($1/1000):3:4 with filledcurves lc 1 dt 1 fs transparent solid 0.15 noborder notitle, \
      "" index 0 using ($1/1000):2 with linespoints lc 1 dt 1 lw 2 pt 7 ps 0.5 title "#1 reference", \
      "" index 1 using ($1/1000):3:4 with filledcurves lc 2 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 1 using ($1/1000):2 with linespoints lc 2 dt 1 lw 2 pt 7 ps 0.5 title "#4 lora-r4", \
+     "" index 1 using ($1/1000):2 with linespoints lc 2 dt 1 lw 2 pt 7 ps 0.5 title "#2 full-0.5x", \
      "" index 2 using ($1/1000):3:4 with filledcurves lc 3 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 2 using ($1/1000):2 with linespoints lc 3 dt 1 lw 2 pt 7 ps 0.5 title "#5 lora-r16", \
+     "" index 2 using ($1/1000):2 with linespoints lc 3 dt 1 lw 2 pt 7 ps 0.5 title "#3 full-2x", \
      "" index 3 using ($1/1000):3:4 with filledcurves lc 4 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 3 using ($1/1000):2 with linespoints lc 4 dt 1 lw 2 pt 7 ps 0.5 title "#6 lora-r64", \
-     1.8515976790513378 with lines lc rgb "black" dt 2 lw 1.5 title "base model, final 1.852"
-set terminal svg noenhanced size 960,520 dynamic font "sans,10" background rgb "white"
+     "" index 3 using ($1/1000):2 with linespoints lc 4 dt 1 lw 2 pt 7 ps 0.5 title "#7 lora-r4-1x", \
+     "" index 4 using ($1/1000):3:4 with filledcurves lc 5 dt 1 fs transparent solid 0.15 noborder notitle, \
+     "" index 4 using ($1/1000):2 with linespoints lc 5 dt 1 lw 2 pt 7 ps 0.5 title "#8 lora-r4-2x", \
+     "" index 5 using ($1/1000):3:4 with filledcurves lc 6 dt 1 fs transparent solid 0.15 noborder notitle, \
+     "" index 5 using ($1/1000):2 with linespoints lc 6 dt 1 lw 2 pt 7 ps 0.5 title "#9 lora-r4-4x", \
+     "" index 6 using ($1/1000):3:4 with filledcurves lc 7 dt 1 fs transparent solid 0.15 noborder notitle, \
+     "" index 6 using ($1/1000):2 with linespoints lc 7 dt 1 lw 2 pt 7 ps 0.5 title "#10 lora-r4-8x", \
+     "" index 7 using ($1/1000):3:4 with filledcurves lc 8 dt 1 fs transparent solid 0.15 noborder notitle, \
+     "" index 7 using ($1/1000):2 with linespoints lc 8 dt 1 lw 2 pt 7 ps 0.5 title "#11 lora-r16-1x", \
+     "" index 8 using ($1/1000):3:4 with filledcurves lc 1 dt 2 fs transparent solid 0.15 noborder notitle, \
+     "" index 8 using ($1/1000):2 with linespoints lc 1 dt 2 lw 2 pt 7 ps 0.5 title "#12 lora-r16-2x", \
+     "" index 9 using ($1/1000):3:4 with filledcurves lc 2 dt 2 fs transparent solid 0.15 noborder notitle, \
+     "" index 9 using ($1/1000):2 with linespoints lc 2 dt 2 lw 2 pt 7 ps 0.5 title "#13 lora-r16-4x", \
+     "" index 10 using ($1/1000):3:4 with filledcurves lc 3 dt 2 fs transparent solid 0.15 noborder notitle, \
+     "" index 10 using ($1/1000):2 with linespoints lc 3 dt 2 lw 2 pt 7 ps 0.5 title "#14 lora-r16-8x", \
+     "" index 11 using ($1/1000):3:4 with filledcurves lc 4 dt 2 fs transparent solid 0.15 noborder notitle, \
+     "" index 11 using ($1/1000):2 with linespoints lc 4 dt 2 lw 2 pt 7 ps 0.5 title "#15 lora-r64-1x", \
+     "" index 12 using ($1/1000):3:4 with filledcurves lc 5 dt 2 fs transparent solid 0.15 noborder notitle, \
+     "" index 12 using ($1/1000):2 with linespoints lc 5 dt 2 lw 2 pt 7 ps 0.5 title "#16 lora-r64-2x", \
+     "" index 13 using ($1/1000):3:4 with filledcurves lc 6 dt 2 fs transparent solid 0.15 noborder notitle, \
+     "" index 13 using ($1/1000):2 with linespoints lc 6 dt 2 lw 2 pt 7 ps 0.5 title "#17 lora-r64-4x", \
+     "" index 14 using ($1/1000):3:4 with filledcurves lc 7 dt 2 fs transparent solid 0.15 noborder notitle, \
+     "" index 14 using ($1/1000):2 with linespoints lc 7 dt 2 lw 2 pt 7 ps 0.5 title "#18 lora-r64-8x", \
+     1.8624824318685569 with lines lc rgb "black" dt 2 lw 1.5 title "base model, final 1.862"
+set terminal svg noenhanced size 960,600 dynamic font "sans,10" background rgb "white"
 set output "F11-upstream.svg"
 replot
 unset output

@@ -22,10 +22,12 @@ set output "F8-upstream.png"
 plot "F8-upstream.dat" index 0 using ($1/1000):3:4 with filledcurves lc 1 dt 1 fs transparent solid 0.15 noborder notitle, \
      "" index 0 using ($1/1000):2 with linespoints lc 1 dt 1 lw 2 pt 7 ps 0.5 title "#1 reference", \
      "" index 1 using ($1/1000):3:4 with filledcurves lc 2 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 1 using ($1/1000):2 with linespoints lc 2 dt 1 lw 2 pt 7 ps 0.5 title "#2 replay-1pct", \
+     "" index 1 using ($1/1000):2 with linespoints lc 2 dt 1 lw 2 pt 7 ps 0.5 title "#4 replay-1pct", \
      "" index 2 using ($1/1000):3:4 with filledcurves lc 3 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 2 using ($1/1000):2 with linespoints lc 3 dt 1 lw 2 pt 7 ps 0.5 title "#3 replay-5pct", \
-     1.8515976790513378 with lines lc rgb "black" dt 2 lw 1.5 title "base model, final 1.852"
+     "" index 2 using ($1/1000):2 with linespoints lc 3 dt 1 lw 2 pt 7 ps 0.5 title "#5 replay-5pct", \
+     "" index 3 using ($1/1000):3:4 with filledcurves lc 4 dt 1 fs transparent solid 0.15 noborder notitle, \
+     "" index 3 using ($1/1000):2 with linespoints lc 4 dt 1 lw 2 pt 7 ps 0.5 title "#6 replay-10pct", \
+     1.8624824318685569 with lines lc rgb "black" dt 2 lw 1.5 title "base model, final 1.862"
 set terminal svg noenhanced size 960,520 dynamic font "sans,10" background rgb "white"
 set output "F8-upstream.svg"
 replot
