@@ -180,6 +180,50 @@ gqa_lora_peft = PeftModel.from_pretrained(load_llama(os.path.join(work, "hf-gqa-
 compare("export GQA + tied LoRA (all modules) -> PeftModel", rewarm_logits("run-gqa-lora", IDS),
         torch_logits(gqa_lora_peft, IDS))
 
+# modules_to_save (PEFT; LLaMA-Factory's additional_target): LoRA runs that also train the embeddings and head
+# whole. The adapter must give the run's logits on the exported folder and on the original base (PEFT replaces
+# the base's tensors with the adapter's copies); the tied run trains its one table, saved under both keys.
+for name, base_run, ids in [("untied", "run-full", None), ("GQA + tied", "run-gqa", IDS)]:
+    run = "run-mts-" + base_run.removeprefix("run-")
+    write_config(run + ".yaml", common + f"dataset: synthetic:b\noutput_dir: {run}\ninit_from: {base_run}\n"
+                 "finetuning_type: lora\nlora_rank: 4\nlora_alpha: 8\nlearning_rate: 0.01\nseed: 7\n"
+                 "additional_target: [embed_tokens, lm_head]\n")
+    sh("train", "--config", run + ".yaml", "--quiet")
+    out = run.replace("run-", "hf-")
+    sh("export", run, "--format", "hf", "--out", out)
+    adapter = os.path.join(work, out, "adapter")
+    with open(os.path.join(adapter, "adapter_config.json")) as f:
+        saved_modules = json.load(f).get("modules_to_save")
+    keys = load_file(os.path.join(adapter, "adapter_model.safetensors")).keys()
+    report(f"modules_to_save ({name}): adapter_config.json lists them, the adapter file holds them",
+           saved_modules == ["embed_tokens", "lm_head"] and "base_model.model.model.embed_tokens.weight" in keys
+           and "base_model.model.lm_head.weight" in keys, f"modules_to_save {saved_modules}")
+    ours = rewarm_logits(run, ids)
+    on_export = PeftModel.from_pretrained(load_llama(os.path.join(work, out)), adapter).eval()
+    compare(f"modules_to_save ({name}): export -> PeftModel on the exported base", ours, torch_logits(on_export, ids))
+    original = base_run.replace("run-", "hf-")
+    on_original = PeftModel.from_pretrained(load_llama(os.path.join(work, original)), adapter).eval()
+    compare(f"modules_to_save ({name}): the adapter -> PeftModel on the original base", ours,
+            torch_logits(on_original, ids))
+    plain = torch_logits(load_llama(os.path.join(work, original)), ids)
+    report(f"modules_to_save ({name}): the run moved the embeddings and head",
+           (ours - plain).abs().max().item() > 1e-3, f"max abs logit change {(ours - plain).abs().max().item():.2e}")
+
+# PEFT -> Rewarm: an adapter saved by PEFT with modules_to_save, its copies perturbed
+torch.manual_seed(2)
+mts_model = LlamaForCausalLM(config).eval()
+mts_model.save_pretrained(os.path.join(work, "from-hf-mts"))  # the base, before PEFT wraps its modules
+mts_peft = get_peft_model(mts_model, LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"], lora_dropout=0.0,
+                                                modules_to_save=["embed_tokens", "lm_head"]))
+with torch.no_grad():
+    for pname, p in mts_peft.named_parameters():
+        if "lora_B" in pname or "modules_to_save" in pname:
+            p.add_(0.1 * torch.randn_like(p))
+mts_peft.eval()
+mts_peft.save_pretrained(os.path.join(work, "from-hf-mts", "adapter"))
+compare("PEFT adapter with modules_to_save -> rewarm", rewarm_logits(os.path.join(work, "from-hf-mts")),
+        torch_logits(mts_peft))
+
 # A model Rewarm cannot use: one line naming the field
 bad = os.path.join(work, "rope-scaled")
 LlamaForCausalLM(LlamaConfig(vocab_size=256, hidden_size=32, intermediate_size=64, num_hidden_layers=1,

@@ -29,6 +29,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Untimed steps first.") var warmup = 3
     @Option(name: .customLong("max-seconds"), help: "Budget for the timed steps.") var maxSeconds = 90.0
     @Option(name: .customLong("lora-r"), help: "LoRA rank.") var loraR = 8
+    @Option(name: .customLong("modules-to-save"),
+            help: "lora / qlora: whole modules that train too, a comma list of embed_tokens, lm_head.")
+    var modulesToSave = ""
     @Flag(help: "Print one JSON line (the default output).") var json = false
     @Flag(name: .customLong("no-mfu"), help: "Skip the sgemm measurement on the model's shapes (no mfu key).")
     var noMfu = false
@@ -67,6 +70,13 @@ struct BenchCommand: ParsableCommand {
         guard positionsPerPass >= 0 else {
             throw ValidationError("--positions-per-pass must be 0 or positive, got \(positionsPerPass)")
         }
+        let modules = modulesToSave.split(separator: ",").map(String.init)
+        if let bad = modules.first(where: { !WeightNames.wholeModules.contains($0) }) {
+            throw ValidationError("--modules-to-save: '\(bad)' is not one of \(WeightNames.wholeModules.joined(separator: ", "))")
+        }
+        guard modules.isEmpty || mode != "full" else {
+            throw ValidationError("--modules-to-save needs --mode lora or qlora (full trains every module)")
+        }
         guard !(shapes && noMfu) else {
             throw ValidationError("--shapes needs the sgemm measurement that --no-mfu skips")
         }
@@ -92,6 +102,7 @@ struct BenchCommand: ParsableCommand {
         bench.warmupSteps = warmup
         bench.maxSeconds = maxSeconds
         bench.loraRank = loraR
+        bench.modulesToSave = modulesToSave.split(separator: ",").map(String.init)
         bench.measureModelShapes = !noMfu
         bench.positionsPerPass = positionsPerPass == 0 ? nil : positionsPerPass
         bench.headChunkRows = headChunkRows == 0 ? nil : headChunkRows
@@ -114,7 +125,7 @@ struct BenchCommand: ParsableCommand {
             "activations_mb": round1(r.memory.activations),
             "base_weight_mb": round2(Double(r.baseWeightBytes) / 1_048_576),
             "weight_gradients": r.weightGradientKernels, "positions_per_pass": r.positionsPerPass,
-            "head_chunk_rows": r.headChunkRows,
+            "head_chunk_rows": r.headChunkRows, "modules_to_save": bench.modulesToSave,
         ]
         if let rate = r.sgemmGFLOPSModelShapes, let mfu = r.mfu {
             object["sgemm_gflops_model_shapes"] = round2(rate)

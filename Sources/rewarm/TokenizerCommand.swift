@@ -2,13 +2,13 @@ import ArgumentParser
 import Foundation
 import RewarmEngine
 
-/// `rewarm tokenizer export|encode`: a model's byte-level BPE tokenizer (from a GGUF file's
+/// `rewarm tokenizer export|encode|extend`: a model's byte-level BPE tokenizer (from a GGUF file's
 /// metadata, a `tokenizer.json` or a Hugging Face folder) written as a Hugging Face tokenizer
-/// folder, or used on a text.
+/// folder, used on a text, or extended with tokens trained on a corpus.
 struct TokenizerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tokenizer", abstract: "Export or try a model's tokenizer (GGUF, tokenizer.json).",
-        subcommands: [TokenizerExportCommand.self, TokenizerEncodeCommand.self])
+        commandName: "tokenizer", abstract: "Export, try or extend a model's tokenizer (GGUF, tokenizer.json).",
+        subcommands: [TokenizerExportCommand.self, TokenizerEncodeCommand.self, TokenizerExtendCommand.self])
 }
 
 /// The model argument shared by the tokenizer subcommands, loaded.

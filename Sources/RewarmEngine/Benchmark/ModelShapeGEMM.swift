@@ -75,7 +75,9 @@ public struct ModelShapeGEMM: Sendable {
         }
         // lm_head, chunk by chunk: its input gradient is needed whenever anything below trains
         let chunk = min(N, headChunkRows ?? LlamaModel.headRows(vocabularySize: c.vocabSize))
-        linear(C, c.vocabSize, times: chunk == 0 ? 0 : (N + chunk - 1) / chunk, weightTrains: baseTrains, N: chunk)
+        let headTrains = baseTrains || fineTuning.wholeModules.contains("lm_head")
+            || (c.tieWordEmbeddings && fineTuning.wholeModules.contains("embed_tokens"))
+        linear(C, c.vocabSize, times: chunk == 0 ? 0 : (N + chunk - 1) / chunk, weightTrains: headTrains, N: chunk)
         if let lora = fineTuning.lora {
             let r = lora.rank
             for m in lora.targets {

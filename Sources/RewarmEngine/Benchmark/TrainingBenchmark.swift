@@ -13,6 +13,8 @@ public struct TrainingBenchmark: Sendable {
     public var loraRank = 8
     public var loraAlpha = 16.0
     public var loraTargets = ["q_proj", "v_proj"]
+    /// PEFT `modules_to_save` of the lora / qlora modes (`WeightNames.wholeModules` names).
+    public var modulesToSave: [String] = []
     public var warmupSteps = 3
     public var steps = 20
     public var maxSeconds = 90.0
@@ -70,10 +72,11 @@ public struct TrainingBenchmark: Sendable {
     public var measureModelShapes = true
 
     /// Linear-layer weights (everything but the embedding table and norms), PaLM-style FLOPs:
-    /// full 6 N_mm + 12 L T C; LoRA 4 N_base_mm + 6 N_lora + 12 L T C.
+    /// full 6 N_mm + 12 L T C; LoRA 4 N_base_mm + 6 N_lora + 12 L T C, plus 2 V C when the head
+    /// trains (`headTrains`, modules_to_save: its weight gradient; the embedding's is a row scatter).
     /// (k_proj and v_proj are C x NKV*hs; the head is counted tied or not, its product is made.)
     public static func flopsPerToken(
-        model c: ModelConfig, T: Int, mode: Mode, loraParameters: Int
+        model c: ModelConfig, T: Int, mode: Mode, loraParameters: Int, headTrains: Bool = false
     ) -> (Double, String) {
         let perLayer = 2 * c.hiddenSize * c.hiddenSize + 2 * c.hiddenSize * c.keyValueDim
             + 3 * c.hiddenSize * c.intermediateSize
@@ -81,14 +84,17 @@ public struct TrainingBenchmark: Sendable {
         let attn = Double(12 * c.numHiddenLayers * T * c.hiddenSize)
         switch mode {
         case .full: return (6 * nmm + attn, "6*N_mm + 12*L*T*D")
-        case .lora, .qlora: return (4 * nmm + 6 * Double(loraParameters) + attn, "4*N_base_mm + 6*N_lora + 12*L*T*D")
+        case .lora, .qlora:
+            let head = headTrains ? Double(2 * c.vocabSize * c.hiddenSize) : 0
+            return (4 * nmm + 6 * Double(loraParameters) + attn + head,
+                    "4*N_base_mm + 6*N_lora + 12*L*T*D" + (headTrains ? " + 2*V*D" : ""))
         }
     }
 
     public func run() -> Result {
         BLAS.setThreads(threads)
         let baseline = PeakMemory.residentMegabytes()
-        let lora = LoRASettings(rank: loraRank, alpha: loraAlpha, targets: loraTargets)
+        let lora = LoRASettings(rank: loraRank, alpha: loraAlpha, targets: loraTargets, modulesToSave: modulesToSave)
         let fineTuning: FineTuning = switch mode {
         case .full: .full
         case .lora: .lora(lora)
@@ -140,7 +146,8 @@ public struct TrainingBenchmark: Sendable {
         let tps = Double(B * T) / median
         let loraParams = m.adapters?.count ?? 0
         let (flops, formula) = TrainingBenchmark.flopsPerToken(
-            model: modelConfig, T: T, mode: mode, loraParameters: loraParams)
+            model: modelConfig, T: T, mode: mode, loraParameters: loraParams,
+            headTrains: m.gradients.contains(WeightNames.head(modelConfig)))
         let memory = TrainingMemory(model: m)
         let peak = PeakMemory.megabytes()
         let products = ModelShapeGEMM(

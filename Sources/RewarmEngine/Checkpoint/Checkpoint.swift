@@ -140,11 +140,8 @@ public struct Checkpoint: Sendable {
         defer { withExtendedLifetime(base) {} }  // the views point into it
         try SafetensorsWriter.write(views: views(base), metadata: ["format": "pt"],
                                     to: partial.appendingPathComponent(modelFile))
-        if let adapters = model.adapters, let lora {
-            try SafetensorsWriter.write(views: views(adapters, prefix: peftPrefix), metadata: ["format": "pt"],
-                                        to: partial.appendingPathComponent(adapterFile))
-            try writeJSON(adapterConfig(lora, initFrom: initFrom),
-                          to: partial.appendingPathComponent(adapterConfigFile))
+        if let lora {
+            try writeAdapter(of: model, lora: lora, initFrom: initFrom, to: partial)
         }
         try copyTokenizerFiles(from: runDirectory, to: partial)
         if let optimizer {
@@ -164,16 +161,6 @@ public struct Checkpoint: Sendable {
             throw .io(path: final.path, reason: "cannot write checkpoint: \(error.localizedDescription)")
         }
         return final
-    }
-
-    /// PEFT's `adapter_config.json` for a LoRA run.
-    static func adapterConfig(_ lora: LoRASettings, initFrom: String?) -> [String: Any] {
-        [
-            "peft_type": "LORA", "task_type": "CAUSAL_LM", "r": lora.rank, "lora_alpha": lora.alpha,
-            "lora_dropout": lora.dropout, "target_modules": lora.targets, "bias": "none",
-            "base_model_name_or_path": initFrom ?? "", "fan_in_fan_out": false, "inference_mode": true,
-            "init_lora_weights": true, "use_rslora": false,
-        ]
     }
 
     static func writeJSON(_ object: [String: Any], to url: URL) throws(CheckpointError) {
@@ -221,10 +208,7 @@ public struct Checkpoint: Sendable {
     /// comes with `state`).
     public func restore(model: LlamaModel, optimizer: OptimizerState) throws(CheckpointError) {
         try Checkpoint.load(model.weights, from: location.appendingPathComponent(Checkpoint.modelFile))
-        if let adapters = model.adapters {
-            try Checkpoint.load(adapters, from: location.appendingPathComponent(Checkpoint.adapterFile),
-                                prefix: Checkpoint.peftPrefix)
-        }
+        try loadAdapter(into: model)
         try loadOptimizerState(into: optimizer)
     }
 
@@ -246,43 +230,8 @@ public struct Checkpoint: Sendable {
         let fineTuning: FineTuning = hasAdapter ? .lora(try adapterSettings()) : .full
         let model = LlamaModel(config: state.model, fineTuning: fineTuning)
         try loadBase(into: model.weights)
-        if let adapters = model.adapters {
-            try Checkpoint.load(adapters, from: adapterDirectory.appendingPathComponent(Checkpoint.adapterFile),
-                                prefix: Checkpoint.peftPrefix)
-        }
+        try loadAdapter(into: model)
         return model
-    }
-
-    /// The LoRA settings in `adapter_config.json` (PEFT's `LoraConfig` names).
-    public func adapterSettings() throws(CheckpointError) -> LoRASettings {
-        let url = adapterDirectory.appendingPathComponent(Checkpoint.adapterConfigFile)
-        guard let data = try? Data(contentsOf: url),
-              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let r = (json["r"] as? NSNumber)?.intValue, let alpha = (json["lora_alpha"] as? NSNumber)?.doubleValue
-        else { throw .io(path: url.path, reason: "unreadable adapter config (needs r, lora_alpha, target_modules)") }
-        let targets: [String]
-        switch json["target_modules"] {
-        case let list as [String]: targets = list
-        case let one as String: targets = one.split(separator: ",").map { String($0) }
-        default:
-            throw .unsupportedModel(
-                path: url.path, field: "target_modules", reason: "missing or not a list of module names")
-        }
-        if let unknown = targets.first(where: { !WeightNames.linearModules.contains($0) }) {
-            throw .unsupportedModel(
-                path: url.path, field: "target_modules",
-                reason: "'\(unknown)' is not one of \(WeightNames.linearModules.joined(separator: ", "))")
-        }
-        if (json["use_rslora"] as? NSNumber)?.boolValue == true {
-            throw .unsupportedModel(
-                path: url.path, field: "use_rslora", reason: "true: Rewarm scales adapters by lora_alpha / r")
-        }
-        if let bias = json["bias"] as? String, bias != "none" {
-            throw .unsupportedModel(
-                path: url.path, field: "bias", reason: "\"\(bias)\": Rewarm's adapters have no bias")
-        }
-        let dropout = (json["lora_dropout"] as? NSNumber)?.doubleValue ?? 0
-        return LoRASettings(rank: r, alpha: alpha, dropout: dropout, targets: targets)
     }
 
     /// The complete checkpoints of a run folder, by step (partial folders are ignored).

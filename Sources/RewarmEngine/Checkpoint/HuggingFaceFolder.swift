@@ -57,7 +57,7 @@ public enum HuggingFaceFolder {
                 to: dir.appendingPathComponent(tokenizerConfigFile))
         }
         let adapterDir = dir.appendingPathComponent(adapterFolder)
-        guard includeAdapter, let lora = model.fineTuning.lora, let adapters = model.adapters else {
+        guard includeAdapter, let lora = model.fineTuning.lora else {
             try? FileManager.default.removeItem(at: adapterDir)  // a stale adapter would be applied on reading
             return
         }
@@ -66,11 +66,7 @@ public enum HuggingFaceFolder {
         } catch {
             throw .io(path: adapterDir.path, reason: "cannot create the folder: \(error.localizedDescription)")
         }
-        try SafetensorsWriter.write(views: Checkpoint.views(adapters, prefix: Checkpoint.peftPrefix),
-                                    metadata: ["format": "pt"],
-                                    to: adapterDir.appendingPathComponent(Checkpoint.adapterFile))
-        try Checkpoint.writeJSON(Checkpoint.adapterConfig(lora, initFrom: dir.path),
-                                 to: adapterDir.appendingPathComponent(Checkpoint.adapterConfigFile))
+        try Checkpoint.writeAdapter(of: model, lora: lora, initFrom: dir.path, to: adapterDir)
     }
 
     /// The validated shape in `directory/config.json`.

@@ -13,6 +13,9 @@ public enum ConfigType: Sendable, Equatable {
     case numberList
     /// `all`, or a comma list (or YAML list) of these module names; normalised to a canonical list.
     case moduleList([String])
+    /// A YAML list (or comma list) of some of these module names, no `all`; normalised to a
+    /// canonical list in this order; an empty list is null.
+    case moduleSet([String])
 
     /// How a message names what the key expects: "an integer", "a number", ...
     public var expectation: String {
@@ -24,13 +27,14 @@ public enum ConfigType: Sendable, Equatable {
         case .choice(let names): "one of " + names.joined(separator: ", ")
         case .numberList: "a list of numbers such as [0.25, 0.5]"
         case .moduleList(let names): "'all' or a comma list of " + names.joined(separator: ",")
+        case .moduleSet(let names): "a list of module names from " + names.joined(separator: ", ")
         }
     }
 
     /// Whether a YAML scalar for this key is read as its text (so `run_name: 2024` is "2024").
     var isText: Bool {
         switch self {
-        case .string, .choice, .moduleList: true
+        case .string, .choice, .moduleList, .moduleSet: true
         default: false
         }
     }
@@ -147,6 +151,13 @@ public struct ConfigKey: Sendable {
             return .list(numbers)
         case .moduleList(let modules):
             return .string(try canonicalModules(value, modules: modules, source: source, wrongType: wrongType))
+        case .moduleSet(let modules):
+            let names = try moduleNames(value, wrongType: wrongType)
+            for module in names.sorted() where !modules.contains(module) {
+                throw .invalidChoice(source: source, key: name, value: module, valid: modules)
+            }
+            let chosen = modules.filter(names.contains)
+            return chosen.isEmpty ? .null : .string(chosen.joined(separator: ","))
         }
     }
 
@@ -164,6 +175,18 @@ public struct ConfigKey: Sendable {
     private func canonicalModules(
         _ value: ConfigValue, modules: [String], source: String, wrongType: () -> ConfigError
     ) throws(ConfigError) -> String {
+        let given = try moduleNames(value, wrongType: wrongType)
+        guard !given.isEmpty else { throw wrongType() }
+        if given.contains("all") { return "all" }
+        for module in given.sorted() where !modules.contains(module) {
+            throw .invalidChoice(source: source, key: name, value: module, valid: ["all"] + modules)
+        }
+        let chosen = modules.filter(given.contains)
+        return chosen.count == modules.count ? "all" : chosen.joined(separator: ",")
+    }
+
+    /// The names of a comma list or a YAML list of strings, trimmed, without empties or repeats.
+    private func moduleNames(_ value: ConfigValue, wrongType: () -> ConfigError) throws(ConfigError) -> Set<String> {
         var names: [String] = []
         switch value {
         case .string(let s): names = s.split(separator: ",").map { String($0) }
@@ -174,14 +197,7 @@ public struct ConfigKey: Sendable {
             }
         default: throw wrongType()
         }
-        let given = Set(names.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-        guard !given.isEmpty else { throw wrongType() }
-        if given.contains("all") { return "all" }
-        for module in given.sorted() where !modules.contains(module) {
-            throw .invalidChoice(source: source, key: name, value: module, valid: ["all"] + modules)
-        }
-        let chosen = modules.filter(given.contains)
-        return chosen.count == modules.count ? "all" : chosen.joined(separator: ",")
+        return Set(names.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
     }
 }
 

@@ -46,6 +46,43 @@ enum ConfigYAML {
         }
     }
 
+    /// The flat keys and values a key group's map stands for (`RunConfig.keyGroups`:
+    /// `extend_vocabulary: {train_on: C, new_tokens: N}` -> `extend_vocabulary_train_on: C`,
+    /// `extend_vocabulary_new_tokens: N`); null sets every member to its default.
+    static func groupMembers(_ node: Node, group: String, source: String) throws(ConfigError)
+        -> [(key: String, value: ConfigValue)]
+    {
+        switch node {
+        case .scalar where node.tag.rawValue == Tag.Name.null.rawValue:
+            return RunConfig.keyGroupDefaults(group)
+        case .mapping(let mapping):
+            var members: [(key: String, value: ConfigValue)] = []
+            for (memberNode, valueNode) in mapping {
+                let member = memberNode.scalar?.string ?? "\(memberNode)"
+                guard let name = RunConfig.groupMemberKey(group: group, member: member),
+                      let key = RunConfig.key(named: name)
+                else {
+                    throw .unknownKey(source: source, key: "\(group).\(member)",
+                                      suggestion: NameSuggestion.closest(member, among: RunConfig.keyGroups[group] ?? [])
+                                          .map { "\(group).\($0)" })
+                }
+                if members.contains(where: { $0.key == name }) {
+                    throw .duplicateKey(source: source, line: memberNode.mark?.line ?? 0,
+                                        column: memberNode.mark?.column ?? 0, key: "\(group).\(member)")
+                }
+                members.append((name, try value(of: valueNode, for: key, source: source)))
+            }
+            return members
+        default:
+            let got = switch node {
+            case .scalar(let scalar): "the scalar \(ConfigValue.string(scalar.string))"
+            case .sequence: "a list"
+            default: "an alias"
+            }
+            throw .wrongType(source: source, key: group, expected: RunConfig.keyGroupExpectation(group), got: got)
+        }
+    }
+
     /// The value of `--set key=value` text (what follows the first `=`). It is read as YAML, so
     /// `1e-3` is a number and `[0.5,1.0]` a list; for keys of text type a value that does not
     /// start with a quote or `[` is taken as written (`dataset=*.txt`), and empty means null.

@@ -133,8 +133,12 @@ public struct RunConfig: Sendable, Equatable {
 
     /// `finetuning_type`: which weights train.
     public internal(set) var finetuningType = FinetuningType.full
-    /// `freeze_trainable_layers`: with `freeze`, how many of the last layers train.
+    /// `freeze_trainable_layers`: with `freeze`, how many of the last layers train (0 when only
+    /// `trainable_modules` train: its default then).
     public internal(set) var freezeTrainableLayers = 2
+    /// `trainable_modules` (alias `freeze_extra_modules`): with `freeze`, whole modules that train
+    /// too; canonical comma list of `wholeModules`, "" for none (null).
+    public internal(set) var trainableModules = ""
     /// `lora_rank`: r, rank of the adapters.
     public internal(set) var loraRank = 8
     /// `lora_alpha`: adapter scale is alpha / r.
@@ -143,10 +147,24 @@ public struct RunConfig: Sendable, Equatable {
     public internal(set) var loraDropout = 0.0
     /// `lora_target`: "all" or the canonical comma list of adapted modules (see `loraTargets`).
     public internal(set) var loraTarget = "all"
+    /// `modules_to_save` (alias `additional_target`): with `lora` / `qlora`, whole modules that
+    /// train fully beside the adapters (PEFT); canonical comma list of `wholeModules`, "" for none.
+    public internal(set) var modulesToSave = ""
     /// `quantization_bit`: 4 for `qlora` (its default), nil otherwise.
     public internal(set) var quantizationBit: Int? = nil
     /// `quantization_type`: 4-bit code of the `qlora` base.
     public internal(set) var quantizationType = QuantizationType.nf4
+
+    // MARK: Vocabulary extension (Cui et al. 2023, arXiv 2304.08177, sec. 2.2)
+
+    /// `extend_vocabulary_train_on` (`extend_vocabulary: {train_on: ...}`): the corpus whose
+    /// training documents the new BPE tokens are learned on (`BPEVocabularyExtension`).
+    public internal(set) var extendVocabularyTrainOn: String? = nil
+    /// `extend_vocabulary_new_tokens`: how many tokens to learn and add; 0 = no extension.
+    public internal(set) var extendVocabularyNewTokens = 0
+    /// `extend_vocabulary_tokenizer`: an extended `tokenizer.json` (or a folder holding one) to
+    /// use instead of learning the tokens.
+    public internal(set) var extendVocabularyTokenizer: String? = nil
 
     /// Every key at its default, `dataset` empty: the source of `ConfigKey.defaultValue`.
     static let defaults = RunConfig()
@@ -187,5 +205,25 @@ extension RunConfig {
     /// The adapted modules, in `loraModules` order ("all" lists all seven).
     public var loraTargets: [String] {
         loraTarget == "all" ? Self.loraModules : loraTarget.split(separator: ",").map(String.init)
+    }
+
+    /// The whole modules `modules_to_save` and `trainable_modules` may name.
+    public static let wholeModules = WeightNames.wholeModules
+
+    /// What trains: the fine-tuning type with its layers, adapters and whole modules.
+    public var fineTuning: FineTuning {
+        let lora = LoRASettings(rank: loraRank, alpha: loraAlpha, dropout: loraDropout, targets: loraTargets,
+                                modulesToSave: Self.moduleNames(modulesToSave))
+        return switch finetuningType {
+        case .full: .full
+        case .freeze: .freeze(trainableLayers: freezeTrainableLayers, modules: Self.moduleNames(trainableModules))
+        case .lora: .lora(lora)
+        case .qlora: .qlora(lora, quantizationType)
+        }
+    }
+
+    /// The names of a canonical comma list ("" is none).
+    static func moduleNames(_ list: String) -> [String] {
+        list.split(separator: ",").map(String.init)
     }
 }

@@ -40,6 +40,15 @@ extension RunConfig {
                 + "tokens as more epochs over less text (the stability gap, F14)."),
         // Init and output
         .optionalText("init_from", \.initFrom, "Checkpoint to start from (null or scratch = random initialisation)."),
+        .optionalText("extend_vocabulary_train_on", \.extendVocabularyTrainOn,
+            "Corpus whose training documents new BPE tokens are learned on, over the init_from model's tokenizer "
+                + "(also written extend_vocabulary: {train_on: C, new_tokens: N})."),
+        .int("extend_vocabulary_new_tokens", \.extendVocabularyNewTokens, .atLeast(0),
+            "Tokens to add to the init_from model's vocabulary (ids after its own; embedding and head rows "
+                + "resized, new rows the mean of the old); 0 = no extension."),
+        .optionalText("extend_vocabulary_tokenizer", \.extendVocabularyTokenizer,
+            "An extended tokenizer.json (or a folder holding one) to use instead of learning the tokens "
+                + "(also written extend_vocabulary: {tokenizer: PATH})."),
         .derivedText("output_dir", \.outputDir, "Run folder (null = results/runs/<run_name>)."),
         .derivedText("run_name", \.runName, "Run name (null = the dataset's name and a hash of the other keys)."),
         // Optimisation
@@ -96,8 +105,10 @@ extension RunConfig {
             "Worker threads: each batch is split across them, one OpenBLAS thread each."),
         // Fine-tuning
         .choice("finetuning_type", \.finetuningType, "Which weights train: full, freeze (last layers), lora, qlora."),
-        .int("freeze_trainable_layers", \.freezeTrainableLayers, .atLeast(1), appliesTo: [.freeze],
-            "Trainable last layers with freeze."),
+        .int("freeze_trainable_layers", \.freezeTrainableLayers, .atLeast(0), appliesTo: [.freeze],
+            "Trainable last layers with freeze (default 2, or 0 when trainable_modules is given)."),
+        .moduleSet("trainable_modules", \.trainableModules, RunConfig.wholeModules, appliesTo: [.freeze],
+            "Whole modules that train with freeze, e.g. [embed_tokens, lm_head] (alias freeze_extra_modules)."),
         .int("lora_rank", \.loraRank, .atLeast(1), appliesTo: [.lora, .qlora], "Rank r of the LoRA adapters."),
         .double("lora_alpha", \.loraAlpha, .greaterThan(0), appliesTo: [.lora, .qlora],
             "LoRA scale numerator (scale = alpha / r)."),
@@ -105,6 +116,8 @@ extension RunConfig {
             "Dropout on the LoRA adapter input."),
         .modules("lora_target", \.loraTarget, RunConfig.loraModules, appliesTo: [.lora, .qlora],
             "Adapted modules: all, or a comma list."),
+        .moduleSet("modules_to_save", \.modulesToSave, RunConfig.wholeModules, appliesTo: [.lora, .qlora],
+            "Whole modules that train fully beside the adapters, e.g. [embed_tokens, lm_head] (PEFT; alias additional_target)."),
         .optionalInt("quantization_bit", \.quantizationBit, .oneOf([4]), appliesTo: [.qlora],
             "Bits of the frozen qlora base (4, its default)."),
         .choice("quantization_type", \.quantizationType, appliesTo: [.qlora], "4-bit code of the qlora base."),
@@ -206,15 +219,17 @@ extension ConfigKey {
 
     /// A string key whose null means "derive it when the config is built" (stored as "" until then).
     static func derivedText(_ name: String, _ path: Path<String>, _ doc: String) -> ConfigKey {
-        make(name, .string, path, optional: true, doc,
-             box: { $0.isEmpty ? .null : .string($0) },
-             unbox: { value in
-                 switch value {
-                 case .string(let s): s
-                 case .null: ""
-                 default: nil
-                 }
-             })
+        make(name, .string, path, optional: true, doc, box: boxEmptyAsNull, unbox: unboxNullAsEmpty)
+    }
+
+    /// "" is stored for null: the box and unbox of `derivedText` and `moduleSet`.
+    private static let boxEmptyAsNull: @Sendable (String) -> ConfigValue = { $0.isEmpty ? .null : .string($0) }
+    private static let unboxNullAsEmpty: @Sendable (ConfigValue) -> String? = { value in
+        switch value {
+        case .string(let s): s
+        case .null: ""
+        default: nil
+        }
     }
 
     /// A key whose values are the raw values of an enum.
@@ -233,6 +248,14 @@ extension ConfigKey {
                  guard case .list(let items) = value else { return nil }
                  return Array(Set(items.compactMap(\.number))).sorted()
              })
+    }
+
+    /// Some of `modules` as a canonical comma list, "" (null) for none (see `ConfigType.moduleSet`).
+    static func moduleSet(
+        _ name: String, _ path: Path<String>, _ modules: [String], appliesTo: [FinetuningType]? = nil, _ doc: String
+    ) -> ConfigKey {
+        make(name, .moduleSet(modules), path, optional: true, appliesTo: appliesTo, doc,
+             box: boxEmptyAsNull, unbox: unboxNullAsEmpty)
     }
 
     /// "all" or a canonical comma list of `modules` (see `ConfigType.moduleList`).

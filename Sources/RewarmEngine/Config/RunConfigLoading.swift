@@ -38,11 +38,28 @@ extension RunConfig {
     /// and ranges: for tools that merge maps (sweep specs) before building a config.
     public static func values(fromYAML text: String, source: String) throws(ConfigError) -> [String: ConfigValue] {
         var values: [String: ConfigValue] = [:]
+        var written: [String: String] = [:]  // key -> the name the file gave it under
         for (name, node) in try ConfigYAML.topLevelMap(text, source: source) {
-            guard let key = key(named: name) else {
+            if keyGroups[name] != nil {  // extend_vocabulary: {train_on: ..., new_tokens: ...}
+                for (member, value) in try ConfigYAML.groupMembers(node, group: name, source: source) {
+                    if let other = written[member] {
+                        throw .conflict(source: source, key: name, problem: "and \(other) both set \(member): give one",
+                                        otherKey: nil, otherState: nil)
+                    }
+                    written[member] = name
+                    values[member] = value
+                }
+                continue
+            }
+            guard let key = key(named: canonicalKeyName(name)) else {
                 throw .unknownKey(source: source, key: name, suggestion: closestKey(to: name))
             }
-            values[name] = try ConfigYAML.value(of: node, for: key, source: source)
+            if let other = written[key.name] {
+                throw .conflict(source: source, key: name, problem: "and \(other) are the same key (\(key.name)): give one",
+                                otherKey: nil, otherState: nil)
+            }
+            written[key.name] = name
+            values[key.name] = try ConfigYAML.value(of: node, for: key, source: source)
         }
         return values
     }
@@ -53,10 +70,13 @@ extension RunConfig {
         guard let equals = text.firstIndex(of: "=") else { throw .malformedOverride(text) }
         let name = text[..<equals].trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw .malformedOverride(text) }
-        guard let key = key(named: name) else {
+        // a key group's member may be named with a dot: extend_vocabulary.new_tokens
+        let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+        let flat = parts.count == 2 ? groupMemberKey(group: parts[0], member: parts[1]) ?? name : name
+        guard let key = key(named: canonicalKeyName(flat)) else {
             throw .unknownKey(source: "--set", key: name, suggestion: closestKey(to: name))
         }
-        return (name, try ConfigYAML.overrideValue(String(text[text.index(after: equals)...]), for: key))
+        return (key.name, try ConfigYAML.overrideValue(String(text[text.index(after: equals)...]), for: key))
     }
 
     /// Every key with its resolved value, in the order of `keys`. Keys that do not apply to the
@@ -106,6 +126,7 @@ extension RunConfig {
             key.write(&self, try key.canonical(setting.value, source: setting.source))
         }
         try normalise(settings: settings, source: source)
+        try resolveFreezeLayers(settings: settings, source: source)
         try checkApplicability(settings: settings)
         try checkShape(settings: settings, source: source)
         try checkCrossKeyRules(settings: settings, source: source)
@@ -121,6 +142,19 @@ extension RunConfig {
         if dataset.isEmpty { throw .missingKey(source: settings["dataset"]?.source ?? source, key: "dataset") }
         if initFrom?.isEmpty == true || initFrom == "scratch" { initFrom = nil }
         if upstream?.isEmpty == true || upstream == "default" { upstream = nil }
+    }
+
+    /// `trainable_modules` without `freeze_trainable_layers` trains only those modules (0 layers);
+    /// a freeze run must train something.
+    private mutating func resolveFreezeLayers(settings: [String: Setting], source: String) throws(ConfigError) {
+        guard finetuningType == .freeze else { return }
+        let layersGiven = settings["freeze_trainable_layers"].map { $0.value != .null } ?? false
+        if !trainableModules.isEmpty && !layersGiven { freezeTrainableLayers = 0 }
+        if freezeTrainableLayers == 0 && trainableModules.isEmpty {
+            throw .outOfRange(
+                source: settings["freeze_trainable_layers"]?.source ?? source, key: "freeze_trainable_layers",
+                requirement: ">= 1 unless trainable_modules names modules to train", got: "0")
+        }
     }
 
     /// A key given explicitly (not null) for a fine-tuning type it does not apply to is an error.

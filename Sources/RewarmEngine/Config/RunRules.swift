@@ -35,17 +35,20 @@ extension RunConfig {
     /// attention, tied embeddings): while null they are left out of `orderedValues`, hence of the
     /// resolved YAML, the run-name hash and a sweep's trial and base hashes, so a config that does
     /// not use them resolves, is named and resumes exactly as before they existed.
-    public static let keysOmittedWhenNull: Set<String> = ["num_key_value_heads", "tie_word_embeddings", "vocab_size"]
+    public static let keysOmittedWhenNull: Set<String> = [
+        "num_key_value_heads", "tie_word_embeddings", "vocab_size", "trainable_modules", "modules_to_save",
+        "extend_vocabulary_train_on", "extend_vocabulary_tokenizer",
+    ]
 
     /// Keys added later whose default is a value, not null: left out of `orderedValues` while at
     /// their default, so existing runs keep their names. The infinite schedule's
     /// (`cooldown_ratio`, `anneal_ratio`) are listed always when `lr_scheduler_type` is `infinite`
     /// (an `infinite` run, new with them); `reset_optimizer` is listed only when false,
     /// `train_fraction` only below 1, `l2_to_base` and `ewc_lambda` only above 0, `ewc_batches`
-    /// only when not 16.
+    /// only when not 16, `extend_vocabulary_new_tokens` only above 0.
     public static let keysOmittedAtDefault: Set<String> = [
         "cooldown_ratio", "anneal_ratio", "reset_optimizer", "train_fraction", "l2_to_base", "ewc_lambda",
-        "ewc_batches",
+        "ewc_batches", "extend_vocabulary_new_tokens",
     ]
 
     /// Whether `orderedValues` leaves `key` (with `value`, as stored) out: see
@@ -79,6 +82,7 @@ extension RunConfig {
         }
         try checkResetOptimizer(settings: settings, source: source)
         try checkAnchorPenalties(settings: settings, source: source)
+        try checkVocabularyExtension(settings: settings, source: source)
         if replayRatio > 0 && upstream == nil && initFrom == nil {
             throw .conflict(
                 source: settings["replay_ratio"]?.source ?? source, key: "replay_ratio",

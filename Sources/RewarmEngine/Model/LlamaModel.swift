@@ -58,19 +58,23 @@ public final class LlamaModel: @unchecked Sendable {
             adapters = nil
         }
         let L = config.numHiddenLayers
+        // Whole modules (embed_tokens, lm_head) train beside freeze's layers or the adapters; the
+        // embedding's gradient needs the backward to run down to layer 0.
+        let wholeModules = WeightNames.wholeModuleTensors(fineTuning.wholeModules, config)
+        let trainsEmbedding = wholeModules.contains(WeightNames.embedding)
         switch fineTuning {
         case .full:
             gradients = ParameterSlab(base)
             lowestTrainableLayer = 0
-        case .freeze(let n):
+        case .freeze(let n, _):
             let first = max(0, L - n)
             let trainable = base.filter { t in
-                (first..<L).contains { t.name.hasPrefix(WeightNames.layerPrefix($0)) }
+                wholeModules.contains(t.name) || (first..<L).contains { t.name.hasPrefix(WeightNames.layerPrefix($0)) }
             }
             gradients = ParameterSlab(trainable)
-            lowestTrainableLayer = first
+            lowestTrainableLayer = trainsEmbedding ? 0 : first
         case .lora, .qlora:
-            gradients = ParameterSlab(adapterTensors)
+            gradients = ParameterSlab(base.filter { wholeModules.contains($0.name) } + adapterTensors)
             lowestTrainableLayer = 0
         }
         rotary = RotaryTables(maxLength: config.maxPositionEmbeddings, headDim: config.headDim, theta: config.ropeTheta)

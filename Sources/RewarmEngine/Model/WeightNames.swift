@@ -8,6 +8,26 @@ public enum WeightNames {
     /// The tensor the output head reads (V, C): `lm_head.weight`, or the embedding table when tied.
     public static func head(_ c: ModelConfig) -> String { c.tieWordEmbeddings ? embedding : lmHead }
 
+    /// The modules outside the decoder layers that train whole when asked (PEFT `modules_to_save`,
+    /// LLaMA-Factory `freeze_extra_modules`), by their module names.
+    public static let wholeModules = ["embed_tokens", "lm_head"]
+
+    /// The tensors `modules` (of `wholeModules`) train, in slab order: `lm_head` is the embedding
+    /// table when the embeddings are tied, so a tied model trains that one table once.
+    public static func wholeModuleTensors(_ modules: [String], _ c: ModelConfig) -> Set<String> {
+        Set(modules.map { moduleTensor($0, c) })
+    }
+
+    /// The tensor of the model that holds whole module `module` (`lm_head` of a tied model: the
+    /// embedding table).
+    public static func moduleTensor(_ module: String, _ c: ModelConfig) -> String {
+        module == "lm_head" ? head(c) : embedding
+    }
+
+    /// The untied tensor name of whole module `module` (`model.embed_tokens.weight`,
+    /// `lm_head.weight`): PEFT's key for it, after `base_model.model.`.
+    public static func moduleKey(_ module: String) -> String { module == "lm_head" ? lmHead : embedding }
+
     /// The seven linear modules of a decoder layer, by their PEFT `target_modules` names.
     public static let linearModules = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 

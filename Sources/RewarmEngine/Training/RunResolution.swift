@@ -52,6 +52,9 @@ public struct ResolvedRun: Sendable {
             }
             try ResolvedRun.checkCarriedOptimizerState(config, from: checkpoint)
             do { tokenizer = try checkpoint.tokenizer() } catch { throw .checkpoint(error) }
+            if config.extendsVocabulary {
+                try ResolvedRun.extendVocabulary(&config, &tokenizer, model: m, workingDirectory: workingDirectory)
+            }
         } else {
             initCheckpoint = nil
         }
@@ -83,6 +86,25 @@ public struct ResolvedRun: Sendable {
             : workingDirectory.appendingPathComponent(config.outputDir)
         runDirectory = dir.standardizedFileURL
         self.config = config
+    }
+
+    /// `extend_vocabulary`: the extended tokenizer (`VocabularyExtension`) and the vocabulary
+    /// that holds it, max(the model's V, the tokenizer's ids); a given tokenizer's path made
+    /// absolute (so a resume elsewhere finds it); an untied head must train too.
+    private static func extendVocabulary(
+        _ config: inout RunConfig, _ tokenizer: inout TextTokenizer, model m: ModelConfig, workingDirectory: URL
+    ) throws(TrainingError) {
+        let extended = try VocabularyExtension.tokenizer(
+            extending: tokenizer, config: config, workingDirectory: workingDirectory)
+        tokenizer = .bpe(extended)
+        if let given = config.extendVocabularyTokenizer, !given.hasPrefix("/") {
+            config.extendVocabularyTokenizer = workingDirectory.appendingPathComponent(given).standardizedFileURL.path
+        }
+        config.vocabSize = max(m.vocabSize, extended.vocabularySize)
+        if !m.tieWordEmbeddings, let key = config.keyMissingTrainableHead {
+            throw .invalid(key: key, reason: "the model's head is not tied to its embeddings, so extend_vocabulary "
+                + "needs lm_head to train too: add lm_head to \(key)")
+        }
     }
 
     /// The checkpoint `spec` names: a checkpoint folder, a run folder (its final checkpoint), a

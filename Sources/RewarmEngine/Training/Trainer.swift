@@ -75,18 +75,7 @@ public final class Trainer {
         } catch {
             throw .corpus(error)
         }
-        let fineTuning: FineTuning = switch config.finetuningType {
-        case .full: .full
-        case .freeze: .freeze(trainableLayers: config.freezeTrainableLayers)
-        case .lora:
-            .lora(LoRASettings(rank: config.loraRank, alpha: config.loraAlpha, dropout: config.loraDropout,
-                               targets: config.loraTargets))
-        case .qlora:
-            .qlora(LoRASettings(rank: config.loraRank, alpha: config.loraAlpha, dropout: config.loraDropout,
-                                targets: config.loraTargets),
-                   config.quantizationType)
-        }
-        model = LlamaModel(config: config.model, fineTuning: fineTuning)
+        model = LlamaModel(config: config.model, fineTuning: config.fineTuning)
         optimizer = OptimizerState(for: model)
         state = TrainerState(
             step: 0, tokens: 0, wallSeconds: 0, trainLossSum: 0, trainLossCount: 0, lastGradNorm: nil,
@@ -152,7 +141,9 @@ public final class Trainer {
         if let checkpoint = run.initCheckpoint {
             let target = model.quantizedBase == nil
                 ? model.weights : ParameterSlab(WeightNames.baseTensors(model.config))
-            do { try checkpoint.loadMergedWeights(into: target) } catch { throw .checkpoint(error) }
+            do { try checkpoint.loadMergedWeights(into: target, vocabularySize: model.config.vocabSize) } catch {
+                throw .checkpoint(error)
+            }
             if let base = model.quantizedBase {
                 if base.type == .gguf, let gguf = checkpoint.ggufModel {
                     do { try model.loadBase(from: target, keepingBlocksOf: gguf) } catch { throw .checkpoint(error) }
@@ -173,7 +164,9 @@ public final class Trainer {
     private func makeAnchorPenalties() throws(TrainingError) -> [AnchorPenalty] {
         guard config.l2ToBase > 0 || config.ewcLambda > 0, let checkpoint = run.initCheckpoint else { return [] }
         let base = ParameterSlab(WeightNames.baseTensors(model.config))
-        do { try checkpoint.loadMergedWeights(into: base) } catch { throw .checkpoint(error) }
+        do { try checkpoint.loadMergedWeights(into: base, vocabularySize: model.config.vocabSize) } catch {
+            throw .checkpoint(error)
+        }
         let anchor: AnchorPenalty
         do {
             anchor = try AnchorPenalty(lambda: config.l2ToBase, tensors: model.trainableTensors, base: base)

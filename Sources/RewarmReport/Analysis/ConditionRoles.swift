@@ -10,9 +10,10 @@ import RewarmStore
 /// - Rewarmed: `rewarm` true (its default) and not from scratch. Constant LR: `rewarm` false.
 /// - Same data (F6): `dataset` equal to `upstream` or to the base's `dataset`; otherwise shifted.
 /// - Full training: `finetuning_type` full (or absent); LoRA: lora or qlora, rank `lora_rank`.
-/// - Infinite schedule (F10): `lr_scheduler_type` infinite, warmup_stable_decay or
-///   constant_with_warmup, or `rewarm` false with `anneal_ratio` > 0 (I24's continual phase);
-///   the reference is a rewarmed `cosine`. Constant LR: `rewarm` false without an anneal.
+/// - Infinite schedule (F10): `lr_scheduler_type` infinite or constant_with_warmup, or `rewarm`
+///   false with `anneal_ratio` > 0 (I24's continual phase); the reference is a rewarmed `cosine`.
+///   Warmup-stable-decay runs are not: they rewarm and decay within T (F12 judges them).
+///   Constant LR: `rewarm` false without an anneal.
 extension Condition {
     func string(_ key: String) -> String? {
         if case .string(let s)? = config[key] { s } else { nil }
@@ -49,6 +50,14 @@ extension Condition {
 
     public var loraRank: Int? { config["lora_rank"]?.integer }
 
+    /// `modules_to_save` of a LoRA run ("embed_tokens,lm_head"), nil when it trains adapters only.
+    public var modulesToSave: String? { string("modules_to_save") }
+
+    /// A LoRA method's name in checks: "lora r=16", "lora r=16 + embed_tokens,lm_head".
+    public var adapterName: String {
+        "\(finetuningType) r=\(loraRank ?? 0)" + (modulesToSave.map { " + " + $0 } ?? "")
+    }
+
     public var replayRatio: Double { number("replay_ratio") ?? 0 }
 
     public var learningRate: Double? { number("learning_rate") }
@@ -66,7 +75,7 @@ extension Condition {
         !isScratch && (rewarm ? Self.infiniteSchedules.contains(scheduler) : annealRatio > 0)
     }
 
-    static let infiniteSchedules: Set<String> = ["infinite", "warmup_stable_decay", "constant_with_warmup"]
+    static let infiniteSchedules: Set<String> = ["infinite", "constant_with_warmup"]
 
     public var dataset: String? { string("dataset") }
 
@@ -119,6 +128,6 @@ enum AxisKeys {
     /// What trains and how: the method of F11 (LoRA keys are null for full training).
     static let adapter: Set<String> = [
         "finetuning_type", "lora_rank", "lora_alpha", "lora_dropout", "lora_target", "quantization_bit",
-        "quantization_type", "freeze_trainable_layers",
+        "quantization_type", "freeze_trainable_layers", "trainable_modules", "modules_to_save",
     ]
 }

@@ -17,7 +17,7 @@ import Foundation
 ///   are equal in every other key; a sweep with several such families gets one set of checks
 ///   per family, tagged with the keys in which the families differ.
 public enum Findings {
-    /// Every finding the sweep's trials can test, in F1...F16 order;
+    /// Every finding the sweep's trials can test, in F1...F18 order;
     /// untestable ones are absent.
     /// Each result carries the rules version (`RulesV2.rulesVersion`).
     public static func evaluate(_ data: SweepData) -> [FindingResult] {
@@ -26,7 +26,7 @@ public enum Findings {
             warmupLength(set), rewarmRise(set), maxLearningRate(set), constantLR(set), scratch(set),
             sameData(set), earlyCheckpoint(set), replay(set), shiftStrength(set), infiniteSchedule(set),
             lora(set), shortCooldown(set), forgettingVersusLearning(set), stabilityGap(set), loraRewarmSlope(set),
-            optimizerReset(set),
+            optimizerReset(set), regularisationVersusReplay(set),
         ]
         return all.compactMap { $0 }
     }
@@ -49,6 +49,7 @@ public enum Findings {
         "F14": "The stability gap",
         "F15": "Rewarming and LoRA rank (open question)",
         "F16": "Optimizer state at the switch",
+        "F18": "Regularising toward the base vs replay",
     ]
 
     /// Findings from later work or open questions (F12 on), which a report labels apart from

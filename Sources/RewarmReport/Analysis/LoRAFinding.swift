@@ -24,10 +24,10 @@ extension Findings {
         for (family, tag) in zip(families, set.tags(families)) {
             let t = Fmt.tag(tag)
             b.note(t + set.heldFixed(family, axis: axis))
-            let saved = family.conditions.first(where: \.isLoRA)?.config["modules_to_save"]
-            b.note(t + (saved == nil || saved == .null || saved == .list([])
+            let saved = Set(family.conditions.filter(\.isLoRA).compactMap(\.modulesToSave)).sorted()
+            b.note(t + (saved.isEmpty
                 ? "LoRA runs train the adapters only (embeddings and head frozen)"
-                : "LoRA runs also train modules_to_save \(saved!.description)"))
+                : "LoRA runs named + M also train the whole modules M (modules_to_save: \(saved.joined(separator: "; ")))"))
             var methods: [(conditions: [Condition], best: Reading)] = []
             for method in set.families(family.conditions, axis: AxisKeys.learningRate) {
                 let rows = rows(method.conditions, ldown)
@@ -38,7 +38,7 @@ extension Findings {
                 }
                 if let best = extreme(rows, highest: false) { methods.append((method.conditions, best)) }
             }
-            let name = { (c: Condition) in c.isLoRA ? "\(c.finetuningType) r=\(c.loraRank ?? 0)" : "full" }
+            let name = { (c: Condition) in c.isLoRA ? c.adapterName : "full" }
             guard let full = methods.first(where: { $0.best.condition.isFullTraining }) else {
                 b.unavailable("\(t)full training against LoRA", claim: .below(0), "no data for full training")
                 continue
@@ -55,9 +55,12 @@ extension Findings {
                 b.check(.difference("\(t)Lup(T) " + pair, fullBest.seedValues(lup), minus: lora.seedValues(lup),
                                     claim: .above(0)))
             }
-            if adapters.count >= 2 {
-                b.check(.ordering("\(t)Ldown(T) of LoRA at its best LR falls with the rank",
-                                  levels: adapters.map { OrderLevel(name($0.best.condition), $0.best.condition.seedValues(ldown)) },
+            // The rank ordering among adapters that train the same whole modules.
+            let byModules = Dictionary(grouping: adapters) { $0.best.condition.modulesToSave ?? "" }
+            for (_, group) in byModules.sorted(by: { $0.key < $1.key }) where group.count >= 2 {
+                let withModules = group[0].best.condition.modulesToSave.map { " (+ \($0))" } ?? ""
+                b.check(.ordering("\(t)Ldown(T) of LoRA\(withModules) at its best LR falls with the rank",
+                                  levels: group.map { OrderLevel(name($0.best.condition), $0.best.condition.seedValues(ldown)) },
                                   direction: .decreasing))
             }
             for a in adapters { b.check(bestLRRatio(full: full.conditions, lora: a.conditions, tag: t, ldown: ldown)) }
@@ -72,7 +75,7 @@ extension Findings {
                             ldown: @escaping (TrialSeries) -> Double?) -> RuleCheck {
         let fullLRs = full.compactMap { c in c.learningRate.map { ($0, c.measure(ldown)?.perSeed ?? []) } }
         let loraLRs = lora.compactMap { c in c.learningRate.map { ($0, c.measure(ldown)?.perSeed ?? []) } }
-        let label = lora.first.map { "\($0.finetuningType) r=\($0.loraRank ?? 0)" } ?? "LoRA"
+        let label = lora.first?.adapterName ?? "LoRA"
         let check = RuleCheck("\(tag)best LR of \(label) / best LR of full (\(loraLRs.count) and \(fullLRs.count) LRs)",
                               claim: .above(3 - 1e-9)) { () throws(StatisticUnavailable) in
             try Bootstrap.percentileInterval(fullLRs.map(\.1) + loraLRs.map(\.1),

@@ -32,7 +32,7 @@ extension Findings {
                 let lrs = (full + adapter).map { log2($0.learningRate!) }
                 let groups = (full + adapter).map { $0.measure(lup)?.perSeed ?? [] }
                 let split = full.count
-                let name = "\(adapter[0].finetuningType) r=\(adapter[0].loraRank ?? 0)"
+                let name = adapter[0].adapterName
                 let check = RuleCheck("\(t)slope of Lup(T) on log2(max LR): \(name) - full", claim: .below(0)) {
                     () throws(StatisticUnavailable) in
                     try Bootstrap.percentileInterval(groups, confidence: RulesV2.differenceConfidence) { g in

@@ -2,8 +2,7 @@ import Foundation
 
 extension Findings {
     /// F10 (I24 sec. 7, infinite learning-rate schedules). An infinite-schedule continuation
-    /// (`Condition.isInfiniteSchedule`: an `infinite`, `warmup_stable_decay` or
-    /// `constant_with_warmup` schedule, or `rewarm: false` with an `anneal_ratio` > 0, I24's
+    /// (`Condition.isInfiniteSchedule`: an `infinite` or `constant_with_warmup` schedule, or `rewarm: false` with an `anneal_ratio` > 0, I24's
     /// constant LR held across the switch and annealed at the end) against the cosine protocol
     /// rewarms equal to it but for the schedule keys, `rewarm` and `init_from` (its base may be an
     /// infinite-schedule base).
@@ -21,7 +20,7 @@ extension Findings {
         }
         guard !families.isEmpty else { return nil }
         var b = builder("F10")
-        b.note("infinite schedules: lr_scheduler_type infinite, warmup_stable_decay or constant_with_warmup, or "
+        b.note("infinite schedules: lr_scheduler_type infinite or constant_with_warmup, or "
             + "rewarm false with anneal_ratio > 0; against rewarmed cosine")
         let rise = { (t: TrialSeries) in t.peakRise(.upstream) }
         for (family, tag) in zip(families, set.tags(families)) {

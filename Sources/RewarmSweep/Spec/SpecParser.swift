@@ -43,7 +43,7 @@ struct SpecParser {
             case "seeds": seeds = try seedList(node)
             case "executor": executor = try self.executor(node)
             default:
-                if RunConfig.key(named: key) != nil || Self.aliases[key] != nil {
+                if RunConfig.key(named: RunConfig.canonicalKeyName(key)) != nil || Self.aliases[key] != nil {
                     throw .invalidValue(file: file, path: key,
                                         problem: "unknown key: run-config keys go under base, defaults, grid or trials")
                 }
@@ -89,6 +89,15 @@ struct SpecParser {
             let written = SpecYAML.text(keyNode)
             if skipping.contains(written) { continue }
             let keyPath = "\(path).\(written)"
+            if RunConfig.keyGroups[written] != nil {  // extend_vocabulary: {train_on: ..., new_tokens: ...}
+                for member in try groupMembers(valueNode, group: written, path: keyPath) {
+                    if result.contains(where: { $0.setting.key == member.setting.key }) {
+                        throw .duplicateKey(file: file, path: member.path, lines: [keyNode.mark?.line].compactMap { $0 })
+                    }
+                    result.append(member)
+                }
+                continue
+            }
             let key = try configKey(written, path: keyPath, isBase: isBase)
             if let other = result.first(where: { $0.setting.key == key.name }) {
                 throw .duplicateKey(file: file, path: keyPath,
@@ -101,9 +110,43 @@ struct SpecParser {
         return result
     }
 
+    /// The flat settings a key group's map stands for (`RunConfig.keyGroups`); null sets every
+    /// member to its default.
+    private func groupMembers(_ node: Node, group: String, path: String) throws(SpecError) -> [SpecSetting] {
+        let line = node.mark?.line
+        if isNull(node) {
+            return RunConfig.keyGroupDefaults(group).map {
+                SpecSetting(setting: ConfigSetting(key: $0.key, value: $0.value), path: path, line: line)
+            }
+        }
+        guard case .mapping(let mapping) = node else {
+            throw .wrongType(file: file, path: path, expected: RunConfig.keyGroupExpectation(group),
+                             got: SpecYAML.describe(node))
+        }
+        var members: [SpecSetting] = []
+        for (memberNode, valueNode) in mapping {
+            let member = SpecYAML.text(memberNode)
+            let memberPath = "\(path).\(member)"
+            guard let name = RunConfig.groupMemberKey(group: group, member: member),
+                  let key = RunConfig.key(named: name)
+            else {
+                throw .unknownKey(file: file, path: memberPath,
+                                  suggestion: NameSuggestion.closest(member, among: RunConfig.keyGroups[group] ?? []))
+            }
+            let value = try SpecYAML.value(of: valueNode, for: key, path: memberPath, file: file)
+            members.append(SpecSetting(setting: ConfigSetting(key: name, value: value), path: memberPath,
+                                       line: memberNode.mark?.line))
+        }
+        return members
+    }
+
     /// The config key `written` names at `path`, or the error for a key a spec may not set there.
     private func configKey(_ written: String, path: String, isBase: Bool) throws(SpecError) -> ConfigKey {
-        let name = isBase ? written : Self.aliases[written] ?? written
+        if let members = RunConfig.keyGroups[written] {
+            throw .invalidValue(file: file, path: path, problem: "is a map of keys: on an axis, name one of them ("
+                + members.compactMap { RunConfig.groupMemberKey(group: written, member: $0) }.joined(separator: ", ") + ")")
+        }
+        let name = RunConfig.canonicalKeyName(isBase ? written : Self.aliases[written] ?? written)
         guard let key = RunConfig.key(named: name) else {
             let suggestion = isBase && written == "downstream" ? "dataset" : RunConfig.closestKey(to: written)
             throw .unknownKey(file: file, path: path, suggestion: suggestion)

@@ -49,15 +49,20 @@ public enum TrialProcess {
                 }
             }
             let maxSteps = config.maxSteps
+            // Wall seconds of training so far: the last evaluation's, plus the steps since (a run
+            // that diverges or stops between evaluations has trained past its last one).
             var lastWall = 0.0
             let outcome = try trainer.train { event in
                 switch event {
                 case .started(let s):
                     appendLog("start at step \(s.startStep) of \(maxSteps) on \(host) pid \(pid)", in: directory)
                     report(Progress(kind: "start", step: s.startStep, maxSteps: maxSteps))
-                case .step(let r) where r.logged:
-                    report(Progress(kind: "step", step: r.step, maxSteps: maxSteps, trainLoss: r.trainLoss,
-                                    secondsPerStep: r.secondsPerStep))
+                case .step(let r):
+                    lastWall += r.secondsPerStep
+                    if r.logged {
+                        report(Progress(kind: "step", step: r.step, maxSteps: maxSteps, trainLoss: r.trainLoss,
+                                        secondsPerStep: r.secondsPerStep))
+                    }
                 case .evaluation(let m):
                     lastWall = m.wallSeconds
                     report(Progress(kind: "eval", step: m.step, maxSteps: maxSteps, trainLoss: m.trainLoss,

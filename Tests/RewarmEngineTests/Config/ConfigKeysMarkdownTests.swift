@@ -60,7 +60,7 @@ struct ConfigKeysMarkdownTests {
         })
         #expect(named == Set(RunConfig.keys.filter { $0.appliesTo != nil }.map(\.name)))
         #expect(RunConfig.appliesToParagraph().split(separator: "\n").allSatisfy { $0.count <= 100 })
-        #expect(paragraph.contains("`freeze_trainable_layers` only with `freeze`"))
+        #expect(paragraph.contains("`freeze_trainable_layers`, `trainable_modules` only with `freeze`"))
         #expect(paragraph.contains("`quantization_bit`, `quantization_type` only with `qlora`"))
     }
 }

@@ -53,6 +53,8 @@ struct TrainerTests {
     @Test("a run stopped and resumed gives the same losses as an uninterrupted run", arguments: [
         [String: ConfigValue](),
         ["finetuning_type": "lora", "lora_rank": 2, "lora_dropout": 0.1, "gradient_accumulation_steps": 2],
+        ["finetuning_type": "lora", "lora_rank": 2, "modules_to_save": ["embed_tokens", "lm_head"]],
+        ["finetuning_type": "freeze", "trainable_modules": ["embed_tokens"], "freeze_trainable_layers": 1],
     ])
     func resumeIsExact(extra: [String: ConfigValue]) throws {
         let whole = temporaryFolder("whole"), parts = temporaryFolder("parts")

@@ -46,7 +46,7 @@ struct ConditionTests {
         #expect(cs.map { $0.isSameData(baseDataset: "fortunes-en") } == [false, false, false, false, false, true, false, false, false, false])
         #expect(cs[6].isLoRA && cs[6].loraRank == 8 && !cs[6].isFullTraining)
         #expect(cs[7].replayRatio == 0.05)
-        #expect(cs[8].isInfiniteSchedule && !cs[0].isInfiniteSchedule)
+        #expect(!cs[8].isInfiniteSchedule && !cs[0].isInfiniteSchedule)  // WSD is F12's, not F10's
         #expect(cs[9].warmupFraction == 0.1)  // 10 of 100 steps
         let protocolRuns = cs.map { $0.isProtocolRewarm(baseDataset: "fortunes-en") }
         #expect(protocolRuns == [true, false, false, false, true, false, false, false, true, true])
@@ -90,10 +90,10 @@ struct ConditionTests {
     func omittedDefaults() {
         #expect(SweepData.withOmittedDefaults(["rewarm": false])
             == ["rewarm": false, "reset_optimizer": true, "anneal_ratio": 0.0, "cooldown_ratio": 0.5, "train_fraction": 1.0,
-               "l2_to_base": 0.0, "ewc_lambda": 0.0, "ewc_batches": 16])
+               "l2_to_base": 0.0, "ewc_lambda": 0.0, "ewc_batches": 16, "extend_vocabulary_new_tokens": 0])
         #expect(SweepData.withOmittedDefaults(["reset_optimizer": false])
             == ["reset_optimizer": false, "anneal_ratio": 0.0, "cooldown_ratio": 0.5, "train_fraction": 1.0,
-               "l2_to_base": 0.0, "ewc_lambda": 0.0, "ewc_batches": 16])
+               "l2_to_base": 0.0, "ewc_lambda": 0.0, "ewc_batches": 16, "extend_vocabulary_new_tokens": 0])
         #expect(SweepData.withOmittedDefaults([:]).isEmpty)
     }
 
