@@ -26,7 +26,7 @@ public enum Findings {
             warmupLength(set), rewarmRise(set), maxLearningRate(set), constantLR(set), scratch(set),
             sameData(set), earlyCheckpoint(set), replay(set), shiftStrength(set), infiniteSchedule(set),
             lora(set), shortCooldown(set), forgettingVersusLearning(set), stabilityGap(set), loraRewarmSlope(set),
-            optimizerReset(set), regularisationVersusReplay(set),
+            optimizerReset(set), vocabularyExtension(set), regularisationVersusReplay(set),
         ]
         return all.compactMap { $0 }
     }
@@ -49,6 +49,7 @@ public enum Findings {
         "F14": "The stability gap",
         "F15": "Rewarming and LoRA rank (open question)",
         "F16": "Optimizer state at the switch",
+        "F17": "Extending the vocabulary pays on a new script",
         "F18": "Regularising toward the base vs replay",
     ]
 

@@ -19,6 +19,10 @@ public struct TrialSeries: Sendable {
     /// `TextTokenizer.identity` of the trial's tokenizer; nil when its metrics did not name one
     /// (runs from before it was recorded, which read bytes).
     public let tokenizer: String?
+    /// Tokens per byte of the downstream validation text, from the first evaluation that
+    /// records both its loss and its bits per byte (tokens/byte = bpb x ln 2 / loss); nil for a
+    /// byte run without bpb. Kept when a sweep's losses are turned into bits per byte.
+    public internal(set) var downstreamTokensPerByte: Double?
 
     /// The config without the seed: trials with equal conditions are seeds of one condition.
     public var condition: [String: ConfigValue] {
@@ -46,6 +50,10 @@ public struct TrialSeries: Sendable {
         self.config = config
         self.diff = diff
         self.metrics = metrics
+        downstreamTokensPerByte = metrics.lazy.compactMap { m -> Double? in
+            guard let bpb = m.downstreamBPB, m.downstreamLoss > 0, bpb.isFinite else { return nil }
+            return bpb * log(2.0) / m.downstreamLoss
+        }.first
     }
 }
 
@@ -93,8 +101,11 @@ public struct SweepData: Sendable {
         if used.count > 1 {
             lossUnit = .bitsPerByte
             self.trials = trials.map { t in
-                TrialSeries(id: t.id, name: t.name, seed: t.seed, state: t.state, config: t.config, diff: t.diff,
-                            metrics: Self.inBitsPerByte(t.metrics, tokenizer: t.tokenizer), tokenizer: t.tokenizer)
+                var converted = TrialSeries(
+                    id: t.id, name: t.name, seed: t.seed, state: t.state, config: t.config, diff: t.diff,
+                    metrics: Self.inBitsPerByte(t.metrics, tokenizer: t.tokenizer), tokenizer: t.tokenizer)
+                converted.downstreamTokensPerByte = t.downstreamTokensPerByte
+                return converted
             }
             self.baseMetrics = Self.inBitsPerByte(baseMetrics, tokenizer: baseTokenizer)
         } else {

@@ -54,7 +54,8 @@ struct SweepFixture {
     /// in `states` other than completed stops at step 30 with absurd losses (99), so a verdict
     /// that counted it would change. `rewarm: false` resets the schedule keys as the spec does.
     mutating func add(_ overrides: [String: ConfigValue], name: String? = nil, seeds: [Int] = [1, 2, 3],
-                      jitter: Double = 0.01, states: [Int: RunState] = [:], curve: Curve) {
+                      jitter: Double = 0.01, states: [Int: RunState] = [:], curve: Curve,
+                      tokenizer: String? = nil, tokensPerByte: (down: Double, up: Double)? = nil) {
         var config = defaults.merging(overrides) { _, new in new }
         config["max_steps"] = .int(maxSteps)
         if config["rewarm"] == .bool(false) {
@@ -75,13 +76,15 @@ struct SweepFixture {
                 let f = Double(step) / Double(maxSteps)
                 let shift = step == 0 ? 0 : offset
                 let broken = state != .completed && step > 0
+                let up = broken ? 99 : Curve.at(curve.up, f) + shift
+                let down = broken ? 99 : Curve.at(curve.down, f) + shift
                 records.append(MetricsRecord(
-                    step: step, tokens: step * 64, stepLR: 3e-3, trainLoss: nil,
-                    upstreamLoss: broken ? 99 : Curve.at(curve.up, f) + shift,
-                    downstreamLoss: broken ? 99 : Curve.at(curve.down, f) + shift, gradNorm: nil, wallSeconds: Double(step)))
+                    step: step, tokens: step * 64, stepLR: 3e-3, trainLoss: nil, upstreamLoss: up, downstreamLoss: down,
+                    upstreamBPB: tokensPerByte.map { up * $0.up / log(2.0) },
+                    downstreamBPB: tokensPerByte.map { down * $0.down / log(2.0) }, gradNorm: nil, wallSeconds: Double(step)))
             }
             trials.append(TrialSeries(id: "t\(trials.count)", name: name, seed: seed, state: state, config: c,
-                                      diff: overrides, metrics: records))
+                                      diff: overrides, metrics: records, tokenizer: tokenizer))
         }
     }
 
