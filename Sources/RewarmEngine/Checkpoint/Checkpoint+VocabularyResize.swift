@@ -10,7 +10,11 @@ extension Checkpoint {
     /// `vocabularySize` V >= the checkpoint's V0: every tensor as the checkpoint holds it, the
     /// first V0 rows of the embedding table (V, C) and of the untied head (V, C) bit for bit,
     /// rows V0..<V the column means of the V0 old rows (`VocabularyResize.meanRows`).
-    public func loadMergedWeights(into weights: ParameterSlab, vocabularySize V: Int) throws(CheckpointError) {
+    /// With `newRowSources` (`extend_vocabulary_init: subtokens`), new row r starts instead at the
+    /// mean of the old rows `newRowSources[r]` (the model's tokens its text splits into).
+    public func loadMergedWeights(
+        into weights: ParameterSlab, vocabularySize V: Int, newRowSources: [Int: [Int32]] = [:]
+    ) throws(CheckpointError) {
         let V0 = state.model.vocabSize
         guard V != V0 else {
             try loadMergedWeights(into: weights)
@@ -26,8 +30,10 @@ extension Checkpoint {
             } else {
                 precondition(old.shape == [V0, spec.shape[1]] && spec.shape[0] == V,
                              "only the vocabulary's rows differ (\(spec.name): \(old.shape) -> \(spec.shape))")
-                weights.setValues(spec.name, VocabularyResize.meanRows(original.values(spec.name), rows: V0,
-                                                                       columns: spec.shape[1], to: V))
+                var resized = VocabularyResize.meanRows(original.values(spec.name), rows: V0, columns: spec.shape[1],
+                                                        to: V)
+                VocabularyResize.setSubtokenRows(&resized, rows: V0, columns: spec.shape[1], sources: newRowSources)
+                weights.setValues(spec.name, resized)
             }
         }
     }
@@ -48,5 +54,20 @@ enum VocabularyResize {
         resized.reserveCapacity(newRows * C)
         for _ in rows..<newRows { resized.append(contentsOf: mean) }
         return resized
+    }
+
+    /// Sets each new row r (>= `rows`) of a resized (newRows, C) `table` that has sources to the
+    /// mean of its source rows (each < `rows`; summed in Double); rows without usable sources keep
+    /// what they hold.
+    static func setSubtokenRows(_ table: inout [Float], rows: Int, columns C: Int, sources: [Int: [Int32]]) {
+        for (row, ids) in sources where row >= rows && (row + 1) * C <= table.count {
+            let usable = ids.filter { $0 >= 0 && Int($0) < rows }
+            guard !usable.isEmpty else { continue }
+            var sums = [Double](repeating: 0, count: C)
+            for id in usable {
+                for c in 0..<C { sums[c] += Double(table[Int(id) * C + c]) }
+            }
+            for c in 0..<C { table[row * C + c] = Float(sums[c] / Double(usable.count)) }
+        }
     }
 }

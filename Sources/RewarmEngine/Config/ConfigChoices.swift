@@ -32,3 +32,13 @@ public enum QuantizationType: String, CaseIterable, Sendable, Codable {
         }
     }
 }
+
+/// `extend_vocabulary_init`: how the rows of an extended vocabulary's new tokens start.
+public enum NewRowInit: String, CaseIterable, Sendable, Codable {
+    /// The column mean of the model's rows (transformers' `resize_token_embeddings` centre).
+    case mean
+    /// The mean of the rows of the tokens the model's own tokenizer splits the new token's text
+    /// into (the embedding of what the new token replaces; Gee et al. 2022, "Fast Vocabulary
+    /// Transfer", arXiv 2203.09597, and FVT-style initialisations).
+    case subtokens
+}

@@ -165,6 +165,9 @@ public struct RunConfig: Sendable, Equatable {
     /// `extend_vocabulary_tokenizer`: an extended `tokenizer.json` (or a folder holding one) to
     /// use instead of learning the tokens.
     public internal(set) var extendVocabularyTokenizer: String? = nil
+    /// `extend_vocabulary_init`: how the new rows start (the mean of all rows, or of the rows of
+    /// the tokens each new token replaces).
+    public internal(set) var extendVocabularyInit = NewRowInit.mean
 
     /// Every key at its default, `dataset` empty: the source of `ConfigKey.defaultValue`.
     static let defaults = RunConfig()

@@ -49,6 +49,9 @@ extension RunConfig {
         .optionalText("extend_vocabulary_tokenizer", \.extendVocabularyTokenizer,
             "An extended tokenizer.json (or a folder holding one) to use instead of learning the tokens "
                 + "(also written extend_vocabulary: {tokenizer: PATH})."),
+        .choice("extend_vocabulary_init", \.extendVocabularyInit,
+            "How new rows start: mean (of the model's rows) or subtokens (the mean of the rows of the tokens "
+                + "the model's tokenizer splits the new token into)."),
         .derivedText("output_dir", \.outputDir, "Run folder (null = results/runs/<run_name>)."),
         .derivedText("run_name", \.runName, "Run name (null = the dataset's name and a hash of the other keys)."),
         // Optimisation

@@ -45,10 +45,11 @@ extension RunConfig {
     /// (`cooldown_ratio`, `anneal_ratio`) are listed always when `lr_scheduler_type` is `infinite`
     /// (an `infinite` run, new with them); `reset_optimizer` is listed only when false,
     /// `train_fraction` only below 1, `l2_to_base` and `ewc_lambda` only above 0, `ewc_batches`
-    /// only when not 16, `extend_vocabulary_new_tokens` only above 0.
+    /// only when not 16, `extend_vocabulary_new_tokens` only above 0, `extend_vocabulary_init` only when
+    /// not mean.
     public static let keysOmittedAtDefault: Set<String> = [
         "cooldown_ratio", "anneal_ratio", "reset_optimizer", "train_fraction", "l2_to_base", "ewc_lambda",
-        "ewc_batches", "extend_vocabulary_new_tokens",
+        "ewc_batches", "extend_vocabulary_new_tokens", "extend_vocabulary_init",
     ]
 
     /// Whether `orderedValues` leaves `key` (with `value`, as stored) out: see

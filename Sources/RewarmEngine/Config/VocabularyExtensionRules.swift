@@ -9,7 +9,7 @@ extension RunConfig {
     /// that stand for flat keys (`extend_vocabulary_train_on`, `extend_vocabulary_new_tokens`), so
     /// a sweep can put each member on an axis.
     public static let keyGroups: [String: [String]] = [
-        "extend_vocabulary": ["train_on", "new_tokens", "tokenizer"],
+        "extend_vocabulary": ["train_on", "new_tokens", "tokenizer", "init"],
     ]
 
     /// The flat key `member` of `group` stands for; nil when `group` is not a key group or has no

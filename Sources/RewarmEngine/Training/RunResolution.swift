@@ -13,6 +13,9 @@ public struct ResolvedRun: Sendable {
     /// (`Checkpoint.tokenizer()`: GGUF metadata or `tokenizer.json`), else `.bytes`; `Trainer`
     /// checks that its ids fit the model's vocabulary.
     public var tokenizer: TextTokenizer = .bytes
+    /// With `extend_vocabulary_init: subtokens`: for each new row of the embedding table and
+    /// head, the ids the model's own tokenizer splits that token's bytes into (empty otherwise).
+    public var newRowSources: [Int: [Int32]] = [:]
 
     /// `config` as given; relative paths resolve against `workingDirectory`.
     public init(
@@ -53,7 +56,12 @@ public struct ResolvedRun: Sendable {
             try ResolvedRun.checkCarriedOptimizerState(config, from: checkpoint)
             do { tokenizer = try checkpoint.tokenizer() } catch { throw .checkpoint(error) }
             if config.extendsVocabulary {
+                let own = tokenizer
                 try ResolvedRun.extendVocabulary(&config, &tokenizer, model: m, workingDirectory: workingDirectory)
+                if config.extendVocabularyInit == .subtokens, case .bpe(let base) = own, case .bpe(let extended) = tokenizer {
+                    newRowSources = VocabularyExtension.subtokenSources(
+                        of: extended, in: base, rows: m.vocabSize..<config.model.vocabSize)
+                }
             }
         } else {
             initCheckpoint = nil

@@ -141,7 +141,8 @@ public final class Trainer {
         if let checkpoint = run.initCheckpoint {
             let target = model.quantizedBase == nil
                 ? model.weights : ParameterSlab(WeightNames.baseTensors(model.config))
-            do { try checkpoint.loadMergedWeights(into: target, vocabularySize: model.config.vocabSize) } catch {
+            do { try checkpoint.loadMergedWeights(into: target, vocabularySize: model.config.vocabSize,
+                                                 newRowSources: run.newRowSources) } catch {
                 throw .checkpoint(error)
             }
             if let base = model.quantizedBase {
@@ -164,7 +165,10 @@ public final class Trainer {
     private func makeAnchorPenalties() throws(TrainingError) -> [AnchorPenalty] {
         guard config.l2ToBase > 0 || config.ewcLambda > 0, let checkpoint = run.initCheckpoint else { return [] }
         let base = ParameterSlab(WeightNames.baseTensors(model.config))
-        do { try checkpoint.loadMergedWeights(into: base, vocabularySize: model.config.vocabSize) } catch {
+        do {
+            try checkpoint.loadMergedWeights(into: base, vocabularySize: model.config.vocabSize,
+                                             newRowSources: run.newRowSources)
+        } catch {
             throw .checkpoint(error)
         }
         let anchor: AnchorPenalty

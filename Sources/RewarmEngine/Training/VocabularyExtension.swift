@@ -60,6 +60,20 @@ public enum VocabularyExtension {
         }
     }
 
+    /// For each row in `rows` that is an id of `extended`, the ids `base` encodes that token's
+    /// bytes into (no special tokens): what the new token replaces in the model's own text.
+    public static func subtokenSources(
+        of extended: BPETokenizer, in base: BPETokenizer, rows: Range<Int>
+    ) -> [Int: [Int32]] {
+        var encoder = BPEEncoder(base)
+        var sources: [Int: [Int32]] = [:]
+        for row in rows where row < extended.vocabularySize {
+            let bytes = extended.decodeUTF8([Int32(row)])
+            sources[row] = encoder.encode(utf8: bytes, addSpecialTokens: false)
+        }
+        return sources
+    }
+
     /// `$REWARM_CACHE_DIR/tokenizers` when the variable is set, else `~/.cache/rewarm/tokenizers`.
     public static func defaultCacheDirectory(
         environment: [String: String] = ProcessInfo.processInfo.environment

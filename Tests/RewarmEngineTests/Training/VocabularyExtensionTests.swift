@@ -125,6 +125,33 @@ struct VocabularyExtensionTests {
         #expect(extended.count == 267 && Array(extended.prefix(261)) == base)
     }
 
+    @Test("a new row starts at the mean of its subtoken rows; rows without usable sources keep the mean")
+    func subtokenRows() {
+        var table: [Float] = [1, 2, 3, 4, 6, 8, 0, 0, 0, 0]  // (3, 2) resized to (5, 2)
+        VocabularyResize.setSubtokenRows(&table, rows: 3, columns: 2, sources: [3: [0, 2], 4: [7]])
+        #expect(table == [1, 2, 3, 4, 6, 8, 3.5, 5, 0, 0])
+    }
+
+    @Test("extend_vocabulary_init subtokens starts each new row at the mean of the rows it replaces")
+    func subtokenInitialisation() throws {
+        let f = try bpeModelFolder(tied: false)
+        #expect(try load("extend_vocabulary: {train_on: x, new_tokens: 5, init: subtokens}\n").extendVocabularyInit
+            == .subtokens)
+        let run = try ResolvedRun(extensionConfig(f, "run", ["extend_vocabulary_init": "subtokens"]))
+        #expect(run.newRowSources.count == 6 && run.newRowSources.values.allSatisfy { $0.count >= 2 })
+        let trainer = try Trainer(run, resume: false)
+        for name in [WeightNames.embedding, WeightNames.lmHead] {
+            let old = f.model.weights.values(name), new = trainer.model.weights.values(name)
+            #expect(Array(new.prefix(old.count)) == old)
+            for (row, ids) in run.newRowSources {
+                let expected = (0..<16).map { c in
+                    Float(ids.reduce(0.0) { $0 + Double(old[Int($1) * 16 + c]) } / Double(ids.count))
+                }
+                #expect(Array(new[(row * 16)..<(row * 16 + 16)]) == expected, "\(name) row \(row)")
+            }
+        }
+    }
+
     @Test("a run with an extended vocabulary trains the new rows, saves the extended tokenizer and resumes exactly",
           arguments: [[String: ConfigValue](),
                       ["finetuning_type": "lora", "lora_rank": 2, "modules_to_save": ["embed_tokens", "lm_head"]]])
