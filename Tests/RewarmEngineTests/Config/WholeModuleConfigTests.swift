@@ -7,16 +7,11 @@ import Testing
 @Suite("Whole-module keys: modules_to_save and trainable_modules")
 struct WholeModuleConfigTests {
     func load(_ yaml: String, _ overrides: [String] = []) throws(ConfigError) -> RunConfig {
-        try RunConfig.load(yaml: "dataset: x\n" + yaml, source: "config.yaml", overrides: overrides)
+        try loadConfig(yaml, prefix: "dataset: x\n", overrides)
     }
 
     func failure(_ yaml: String, _ overrides: [String] = []) -> String? {
-        do {
-            _ = try load(yaml, overrides)
-            return nil
-        } catch {
-            return error.description
-        }
+        configFailure(yaml, prefix: "dataset: x\n", overrides)
     }
 
     @Test("modules_to_save reads a YAML list, a comma list or LLaMA-Factory's additional_target, in module order")

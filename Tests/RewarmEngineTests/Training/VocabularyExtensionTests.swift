@@ -10,16 +10,11 @@ struct VocabularyExtensionTests {
     // MARK: Keys
 
     func load(_ yaml: String, _ overrides: [String] = []) throws(ConfigError) -> RunConfig {
-        try RunConfig.load(yaml: "dataset: x\ninit_from: m\n" + yaml, source: "config.yaml", overrides: overrides)
+        try loadConfig(yaml, prefix: "dataset: x\ninit_from: m\n", overrides)
     }
 
     func failure(_ yaml: String, _ overrides: [String] = []) -> String? {
-        do {
-            _ = try load(yaml, overrides)
-            return nil
-        } catch {
-            return error.description
-        }
+        configFailure(yaml, prefix: "dataset: x\ninit_from: m\n", overrides)
     }
 
     @Test("the extend_vocabulary map, its flat keys and --set with a dot give the same config")
