@@ -10,7 +10,9 @@ extension Findings {
     /// validation text fall by >= 1.5x (P / E > 1.5, 95%); Ldown(T) E - P < 0 (a real
     /// difference); Lup(T) E - P equivalent or lower within 1% of P's Lup(T) (TOST's upper test).
     static func vocabularyExtension(_ set: ConditionSet) -> FindingResult? {
-        let axis: Set<String> = ["extend_vocabulary_new_tokens", "extend_vocabulary_train_on", "extend_vocabulary_tokenizer"]
+        let axis: Set<String> = [
+            "extend_vocabulary_new_tokens", "extend_vocabulary_train_on", "extend_vocabulary_tokenizer", "extend_vocabulary_init",
+        ]
         let members = set.conditions.filter { !$0.isScratch && !set.isSameData($0) && $0.trainsEmbeddings }
         let families = set.families(members, axis: axis).filter { f in
             f.conditions.contains(where: \.extendsVocabulary) && f.conditions.contains { !$0.extendsVocabulary }

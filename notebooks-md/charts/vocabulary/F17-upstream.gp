@@ -22,7 +22,9 @@ set output "F17-upstream.png"
 plot "F17-upstream.dat" index 0 using ($1/1000):3:4 with filledcurves lc 1 dt 1 fs transparent solid 0.15 noborder notitle, \
      "" index 0 using ($1/1000):2 with linespoints lc 1 dt 1 lw 2 pt 7 ps 0.5 title "#1 extend_vocabulary_new_tokens=0", \
      "" index 1 using ($1/1000):3:4 with filledcurves lc 2 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 1 using ($1/1000):2 with linespoints lc 2 dt 1 lw 2 pt 7 ps 0.5 title "#2 extend_vocabulary_new_tokens=2000"
+     "" index 1 using ($1/1000):2 with linespoints lc 2 dt 1 lw 2 pt 7 ps 0.5 title "#2 extend_vocabulary_new_tokens=2000", \
+     "" index 2 using ($1/1000):3:4 with filledcurves lc 3 dt 1 fs transparent solid 0.15 noborder notitle, \
+     "" index 2 using ($1/1000):2 with linespoints lc 3 dt 1 lw 2 pt 7 ps 0.5 title "#3 extended-subtokens"
 set terminal svg noenhanced size 960,500 dynamic font "sans,10" background rgb "white"
 set output "F17-upstream.svg"
 replot
