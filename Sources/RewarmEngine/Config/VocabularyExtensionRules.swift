@@ -71,34 +71,32 @@ extension RunConfig {
                             problem: "false cannot carry AdamW moments into a resized vocabulary",
                             otherKey: key, otherState: "is \(value)")
         }
-        let trains: (key: String, modules: String)? = switch finetuningType {
-        case .full: nil
-        case .freeze: ("trainable_modules", trainableModules)
-        case .lora: ("modules_to_save", modulesToSave)
-        case .qlora: ("finetuning_type", "")
-        }
-        guard let trains else { return }
         if finetuningType == .qlora {
             throw .conflict(source: at(key), key: key,
                             problem: "\(value) is not supported with qlora yet (use lora with modules_to_save)",
                             otherKey: "finetuning_type", otherState: "is qlora")
         }
-        if !Self.moduleNames(trains.modules).contains("embed_tokens") {
-            throw .conflict(source: at(key), key: key,
-                            problem: "\(value) needs the new embedding rows to train: add embed_tokens (and "
-                                + "lm_head, unless tied) to \(trains.key)",
-                            otherKey: trains.key,
-                            otherState: trains.modules.isEmpty ? "is not set" : "is [\(trains.modules)]")
+        guard let trains = wholeModulesKey, !Self.moduleNames(trains.modules).contains("embed_tokens") else { return }
+        throw .conflict(source: at(key), key: key,
+                        problem: "\(value) needs the new embedding rows to train: add embed_tokens (and "
+                            + "lm_head, unless tied) to \(trains.key)",
+                        otherKey: trains.key, otherState: trains.modules.isEmpty ? "is not set" : "is [\(trains.modules)]")
+    }
+
+    /// The key naming the whole modules that train (`trainable_modules` with freeze,
+    /// `modules_to_save` with lora / qlora) and its value; nil for full training (all train).
+    private var wholeModulesKey: (key: String, modules: String)? {
+        switch finetuningType {
+        case .full: nil
+        case .freeze: ("trainable_modules", trainableModules)
+        case .lora, .qlora: ("modules_to_save", modulesToSave)
         }
     }
 
     /// The key that makes the untied head's new rows train, or nil when they do (full, or
     /// `lm_head` trainable); `ResolvedRun` asks once the model's tying is known.
     var keyMissingTrainableHead: String? {
-        switch finetuningType {
-        case .full: nil
-        case .freeze: Self.moduleNames(trainableModules).contains("lm_head") ? nil : "trainable_modules"
-        case .lora, .qlora: Self.moduleNames(modulesToSave).contains("lm_head") ? nil : "modules_to_save"
-        }
+        guard let trains = wholeModulesKey, !Self.moduleNames(trains.modules).contains("lm_head") else { return nil }
+        return trains.key
     }
 }
