@@ -2,7 +2,7 @@
 SWIFT ?= swift
 REWARM := .build/release/rewarm
 
-.PHONY: deps build run reproduce test bench clean model
+.PHONY: deps build run run-real reproduce reproduce-real test bench clean model
 
 # SmolLM2-135M-Instruct (GGUF) into models/, for the real-model tests (idempotent).
 model:
@@ -18,6 +18,15 @@ build: deps
 # fortunes, printing both validation losses (see README, "Quickstart").
 run: build
 	scripts/quickstart
+
+# The real-model quickstart: SmolLM2-135M (fetched into models/ when missing) continued on Chinese
+# fortunes, rewarmed to 0.5x / 1x / 2x, a constant LR and LoRA, one seed (README, "A real model").
+run-real: build model
+	scripts/quickstart real-quickstart
+
+# The same conditions at 3 seeds, its report and notebooks-md/real-model.md.
+reproduce-real: build model
+	scripts/reproduce real-model
 
 # The reproduction study (notebooks-md/protocol.md): both studies, reports and notebooks.
 reproduce: build

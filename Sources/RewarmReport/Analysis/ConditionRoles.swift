@@ -7,7 +7,10 @@ import RewarmStore
 /// - Starting point (`init_from`): null = from scratch; `base@F` = the base's checkpoint at
 ///   fraction F of pre-training (F = 1 is the final one, F < 1 an early one); any other string
 ///   (a run or checkpoint folder) counts as a final checkpoint.
-/// - Rewarmed: `rewarm` true (its default) and not from scratch. Constant LR: `rewarm` false.
+/// - Rewarmed: `rewarm` true (its default) and not from scratch. Constant LR: `rewarm` false,
+///   or a fixed lr the run chooses (`lr_scheduler_type: constant` without warmup): a pre-trained
+///   model (GGUF, Hugging Face folder) records no schedule whose end `rewarm: false` could hold,
+///   so there G23's "no rewarm" baseline is a constant lr at a stated fraction of the peak.
 /// - Same data (F6): `dataset` equal to `upstream` or to the base's `dataset`; otherwise shifted.
 /// - Full training: `finetuning_type` full (or absent); LoRA: lora or qlora, rank `lora_rank`.
 /// - Infinite schedule (F10): `lr_scheduler_type` infinite or constant_with_warmup, or `rewarm`
@@ -34,10 +37,15 @@ extension Condition {
     /// `rewarm` (default true); a run from scratch is never "rewarmed" nor "constant".
     public var rewarm: Bool { config["rewarm"] != .bool(false) }
 
-    public var isRewarmed: Bool { !isScratch && rewarm }
+    public var isRewarmed: Bool { !isScratch && rewarm && !isFixedLR }
 
-    /// The constant-LR continuation (holds 0.1 x peak where the base's schedule ended, no anneal).
-    public var isConstantLR: Bool { !isScratch && !rewarm && annealRatio == 0 }
+    /// A constant lr from the first step, chosen by the run: `lr_scheduler_type: constant` and
+    /// no warmup (`rewarm` true, so `learning_rate` is the lr held).
+    public var isFixedLR: Bool { rewarm && scheduler == "constant" && warmupFraction == 0 }
+
+    /// The constant-LR continuation: holds the lr where the base's schedule ended (`rewarm`
+    /// false, 0.1 x peak after a cosine), no anneal; or a fixed lr (`isFixedLR`).
+    public var isConstantLR: Bool { !isScratch && ((!rewarm && annealRatio == 0) || isFixedLR) }
 
     /// `anneal_ratio`: the final fraction of steps annealed to 0 (0 when absent).
     public var annealRatio: Double { number("anneal_ratio") ?? 0 }

@@ -82,14 +82,15 @@ struct MaxLRAndConstantFindingTests {
 
     /// The rewarmed runs of findings.md's calibration table (jitter 0.01) and a constant-LR run
     /// (jitter 0.02, so its paired differences have an SD of 0.01).
-    static func constantSweep(constantThird: Double = 1.87, constantEnd: Double = 1.86, seeds: [Int] = [1, 2, 3]) -> SweepFixture {
+    static func constantSweep(constantThird: Double = 1.87, constantEnd: Double = 1.86, seeds: [Int] = [1, 2, 3],
+                              constant: [String: ConfigValue] = ["rewarm": false]) -> SweepFixture {
         var fixture = SweepFixture()
         let third = [1.90, 1.86, 1.91], end = [1.63, 1.56, 1.57], lup = [2.83, 3.07, 3.30]
         for (i, lr) in lrs.enumerated() {
             fixture.add(["learning_rate": .double(lr)], seeds: seeds,
                         curve: .rewarm(peak: lup[i] + 0.1, lupEnd: lup[i], downThird: third[i], downEnd: end[i]))
         }
-        fixture.add(["rewarm": false], seeds: seeds, jitter: 0.02,
+        fixture.add(constant, seeds: seeds, jitter: 0.02,
                     curve: .rewarm(peak: 2.51, peakAt: 0.5, lupEnd: 2.51, downThird: constantThird, downEnd: constantEnd))
         return fixture
     }
@@ -126,5 +127,19 @@ struct MaxLRAndConstantFindingTests {
         let r = try #require(Self.constantSweep(seeds: [1, 2]).results["F4"])
         #expect(r.verdict == .inconclusive, "\(r.dump)")
         #expect(!r.hasEnoughSeeds)
+    }
+
+    @Test("F4 takes a fixed lr without warmup (lr_scheduler_type constant) as the constant LR, and F2 and F3 leave it out")
+    func fixedLearningRateIsTheConstantLR() throws {
+        let fixed: [String: ConfigValue] = ["lr_scheduler_type": "constant", "warmup_ratio": 0.0, "learning_rate": 3.0e-5]
+        let results = Self.constantSweep(constant: fixed).results
+        let r = try #require(results["F4"])
+        #expect(r.verdict == .reproduced, "\(r.dump)")
+        #expect(r.checks.count == 4)
+        let f3 = try #require(results["F3"])
+        #expect(f3.points.count == 3, "\(f3.dump)")
+        // With a warmup the same run rewarms to its constant lr: not F4's baseline.
+        let warmed = fixed.merging(["warmup_ratio": 0.1]) { $1 }
+        #expect(Self.constantSweep(constant: warmed).results["F4"] == nil)
     }
 }
