@@ -75,6 +75,8 @@ public struct ConditionSet: Sendable {
     public let baseUpstreamLoss: Double?
     /// The base's `max_steps` (checkpoint steps of F7 are fractions of it).
     public let baseMaxSteps: Int?
+    /// What the losses of the conditions' trials are in (`SweepData.lossUnit`).
+    public let lossUnit: LossUnit
 
     public init(_ data: SweepData) {
         var order: [String] = []
@@ -91,6 +93,7 @@ public struct ConditionSet: Sendable {
         baseDataset = data.baseConfig["dataset"].flatMap { if case .string(let s) = $0 { s } else { nil } }
         baseUpstreamLoss = data.baseUpstreamLoss
         baseMaxSteps = data.baseConfig["max_steps"]?.integer
+        lossUnit = data.lossUnit
         conditions = order.map { key in
             let trials = byKey[key]!
             let config = trials[0].condition
@@ -100,10 +103,18 @@ public struct ConditionSet: Sendable {
         }
     }
 
-    /// The `keys` with values of `config`, moot schedule keys of a constant-LR run left out:
+    /// A key left null that says nothing here (`lora_rank` of a full-training run,
+    /// `modules_to_save` of a run without it): left out of labels. `init_from: null` stays (it
+    /// means from scratch).
+    static func isUnset(_ key: String, in config: [String: ConfigValue]) -> Bool {
+        key != "init_from" && (config[key] ?? .null) == .null
+    }
+
+    /// The `keys` with values of `config`, moot schedule keys of a constant-LR run and unset keys
+    /// (`isUnset`, unless `keepUnset`) left out:
     /// "learning_rate=0.003, warmup_ratio=0".
-    static func describe(_ config: [String: ConfigValue], keys: [String]) -> String {
-        keys.filter { !RunConfig.isMoot($0, in: config) }
+    static func describe(_ config: [String: ConfigValue], keys: [String], keepUnset: Bool = false) -> String {
+        keys.filter { !RunConfig.isMoot($0, in: config) && (keepUnset || !isUnset($0, in: config)) }
             .map { "\($0)=\(config[$0]?.description.replacingOccurrences(of: "\"", with: "") ?? "null")" }
             .joined(separator: ", ")
     }

@@ -139,3 +139,20 @@ enum AxisKeys {
         "quantization_type", "freeze_trainable_layers", "trainable_modules", "modules_to_save",
     ]
 }
+
+extension ConditionSet {
+    /// The loss of guessing uniformly, in the set's unit: over a vocabulary of V tokens, ln V
+    /// nats per token (V = `vocab_size`, 256 for a byte model); in bits per byte, over the 256
+    /// byte values, 8 bits per byte, whatever the tokenizer (a byte model's ln 256 nats per token
+    /// is exactly that). `text` says it as checks print it: "ln(256) = 5.545".
+    func uniformLoss(_ c: Condition) -> (value: Double, text: String) {
+        switch lossUnit {
+        case .natsPerToken:
+            let vocabulary = c.config["vocab_size"]?.integer ?? 256
+            let value = log(Double(vocabulary))
+            return (value, "ln(\(vocabulary)) = \(Fmt.num(value))")
+        case .bitsPerByte:
+            return (8, "8 bits per byte (uniform over bytes)")
+        }
+    }
+}

@@ -38,7 +38,8 @@ extension ConditionSet {
     func tags(_ families: [Family]) -> [String] {
         guard families.count > 1 else { return families.map { _ in "" } }
         let keys = varyingKeys.filter { k in Set(families.map { $0.fixed[k] ?? .null }).count > 1 }
-        return families.map { ConditionSet.describe($0.fixed, keys: keys) }
+        // Unset keys stay: a family whose only difference is a null must still have a tag.
+        return families.map { ConditionSet.describe($0.fixed, keys: keys, keepUnset: true) }
     }
 }
 

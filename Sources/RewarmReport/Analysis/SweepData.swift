@@ -59,11 +59,12 @@ public struct TrialSeries: Sendable {
 
 /// The unit of the losses a sweep's analysis compares.
 public enum LossUnit: String, Sendable {
-    /// Mean next-token cross-entropy in nats: every trial used the same tokenizer.
+    /// Mean next-token cross-entropy in nats: every trial read bytes (Rewarm's byte models).
     case natsPerToken = "nats"
     /// Bits per byte of text, bpb = (sum of token losses in nats) / (bytes of text) / ln 2
-    /// (findings.md, "Vocabulary"): the trials used different tokenizers, whose per-token losses
-    /// do not compare.
+    /// (docs/findings.md, "Vocabulary"): the trials used different tokenizers, whose per-token
+    /// losses do not compare, or a BPE tokenizer, whose verdicts then stand beside the byte
+    /// models' in one unit.
     case bitsPerByte = "bits per byte"
 }
 
@@ -98,7 +99,7 @@ public struct SweepData: Sendable {
         let bytes = TextTokenizer.bytes.identity
         let used = Set(trials.map { $0.tokenizer ?? bytes } + (baseMetrics.isEmpty ? [] : [baseTokenizer ?? bytes]))
         tokenizers = used.sorted()
-        if used.count > 1 {
+        if used.count > 1 || used.first != bytes {
             lossUnit = .bitsPerByte
             self.trials = trials.map { t in
                 var converted = TrialSeries(

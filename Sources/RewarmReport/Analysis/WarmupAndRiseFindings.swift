@@ -62,9 +62,10 @@ extension Findings {
     /// F2 (G23 abstract, sec. 4.2; I24 sec. 7.1). Every protocol rewarm, per run.
     /// Rule (v2): max(Lup after step 0) - Lup(0) > 0 and Lup(T) - Lup(0) > 0 (real: the 95%
     /// one-sample interval of the per-seed changes lies above 0); Ldown(T) - Ldown(0) < 0 (real),
-    /// trivially true when every seed's Ldown(0) > ln(vocabulary) (a model worse than uniform
-    /// guessing cannot fail to fall); where the seed mean of Ldown(0) < ln(vocabulary), the peak
-    /// of Ldown over (0, 0.05T] minus Ldown(0) > 0 (real), else that early rise is a note.
+    /// trivially true when every seed's Ldown(0) is above the loss of uniform guessing
+    /// (`ConditionSet.uniformLoss`: a model worse than that cannot fail to fall); where the
+    /// seed mean of Ldown(0) is below it, the peak of Ldown over (0, 0.05T] minus Ldown(0) > 0
+    /// (real), else that early rise is a note.
     static func rewarmRise(_ set: ConditionSet) -> FindingResult? {
         let runs = set.protocolRewarms()
         guard !runs.isEmpty else { return nil }
@@ -72,8 +73,7 @@ extension Findings {
         b.note("rewarmed runs: from the final checkpoint, full training, no replay, on a shifted dataset")
         for c in runs {
             let at = " at \(c.label)"
-            let vocabulary = c.config["vocab_size"]?.integer ?? 256
-            let uniform = log(Double(vocabulary))
+            let uniform = set.uniformLoss(c)
             b.point(c, [
                 "Lup(0)": c.measure { $0.value(.upstream, at: .start) }?.mean,
                 "peak Lup": c.measure { $0.peak(.upstream) }?.mean,
@@ -89,17 +89,17 @@ extension Findings {
             let start = c.seedValues { $0.value(.downstream, at: .start) }
             var learn = RuleCheck.change("Ldown(T) - Ldown(0)" + at, perSeed: c.seedValues { $0.netChange(.downstream) },
                                          claim: .below(0))
-            if !start.isEmpty, start.values.allSatisfy({ $0 > uniform }) {
-                learn = learn.triviallyTrue("Ldown(0) > ln(\(vocabulary)) = \(Fmt.num(uniform)) in every seed")
+            if !start.isEmpty, start.values.allSatisfy({ $0 > uniform.value }) {
+                learn = learn.triviallyTrue("Ldown(0) > \(uniform.text) in every seed")
             }
             b.check(learn)
             let early = RuleCheck.change("max(Ldown over (0, 0.05T]) - Ldown(0)" + at,
                                          perSeed: c.seedValues { $0.peakRise(.downstream, through: .fraction(0.05)) },
                                          claim: .above(0))
-            if let mean = Statistics.mean(Array(start.values)), mean < uniform {
+            if let mean = Statistics.mean(Array(start.values)), mean < uniform.value {
                 b.check(early)
             } else {
-                b.note("reported, not judged (Ldown(0) >= ln(\(vocabulary))): " + early.line)
+                b.note("reported, not judged (Ldown(0) >= \(uniform.text)): " + early.line)
             }
         }
         return b.result()

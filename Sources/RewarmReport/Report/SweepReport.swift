@@ -105,8 +105,9 @@ public struct SweepReport: Sendable {
         lines.append(counts + "\n" + base + "\n")
         if data.lossUnit == .bitsPerByte {
             let names = data.tokenizers.map { "`\($0)`" }.joined(separator: ", ")
-            lines.append("The runs used different tokenizers (" + names
-                + "): losses, comparisons, charts and verdicts are in bits per byte of text, not nats per token.\n")
+            let which = data.tokenizers.count > 1 ? "different tokenizers (" + names + ")" : "the tokenizer " + names
+            lines.append("The runs used " + which
+                + ": losses, comparisons, charts and verdicts are in bits per byte of text, not nats per token.\n")
         }
         return lines.joined(separator: "\n")
     }

@@ -117,7 +117,13 @@ struct VocabularyExtensionTests {
         let prompt: [Int32] = [5, 120, 256, 17, 258]
         let base = TextGenerator(model: f.model).nextTokenLogits(prompt)
         let extended = TextGenerator(model: trainer.model).nextTokenLogits(prompt)
-        #expect(extended.count == 267 && Array(extended.prefix(261)) == base)
+        // The old rows are bit for bit (above); the logits over them agree to float rounding: the
+        // BLAS kernel may sum a column's products in another order when the head has 267 rows
+        // instead of 261 (OpenBLAS's edge blocks; exact on some CPUs, a few ulps on others).
+        #expect(extended.count == 267)
+        let scale = base.map(abs).max() ?? 1
+        let worst = zip(extended.prefix(261), base).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst <= 1e-6 * max(1, scale), "max |logit difference| \(worst) at scale \(scale)")
     }
 
     @Test("a new row starts at the mean of its subtoken rows; rows without usable sources keep the mean")

@@ -53,4 +53,26 @@ struct MixedTokenizerReportTests {
         let text = report.markdown(ChartRendering(rendered: [], failures: [], skipped: true))
         #expect(text.contains("| bpb up(T) | bpb down(T) |") && !text.contains("not nats per token"))
     }
+
+    @Test("trials of one BPE tokenizer (a real model's) are compared in bits per byte too, and F2 judges the early rise below 8 bpb")
+    func oneBPETokenizerUsesBPB() throws {
+        // Given two seeds of a real model's trial, 3 nats per token at 0.6 bits per byte per nat
+        let seeds = [1, 2, 3].map { seed in
+            let t = Self.trial("s\(seed)", lr: 0.001, tokenizer: "bpe-0123456789abcdef", start: 3 + 0.01 * Double(seed),
+                               end: 2, bpbScale: 0.6)
+            return TrialSeries(id: t.id, name: nil, seed: seed, state: .completed, config: t.config.merging(["seed": .int(seed)]) { $1 },
+                               diff: t.diff, metrics: t.metrics, tokenizer: t.tokenizer)
+        }
+        let data = SweepData(name: "real", specText: "name: real\n", trials: seeds, baseMetrics: [], baseConfig: [:])
+        // Then the sweep is read in bits per byte, and the report says which tokenizer in one line
+        #expect(data.lossUnit == .bitsPerByte && data.tokenizers == ["bpe-0123456789abcdef"])
+        #expect(abs((data.trials[0].metrics.last?.downstreamLoss ?? 0) - 1.2) < 1e-12)
+        let report = SweepReport(data: data, findings: [])
+        let text = report.markdown(ChartRendering(rendered: [], failures: [], skipped: true))
+        #expect(text.contains("The runs used the tokenizer `bpe-0123456789abcdef`: losses, comparisons, charts and "
+            + "verdicts are in bits per byte"))
+        // And F2's uniform-guessing bound is 8 bits per byte: Ldown(0) = 1.8 bpb lies below it
+        let set = ConditionSet(data)
+        #expect(set.uniformLoss(set.conditions[0]).value == 8)
+    }
 }

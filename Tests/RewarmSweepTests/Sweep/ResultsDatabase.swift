@@ -81,4 +81,11 @@ struct ResultsDatabase {
                 """) ?? 0
         }
     }
+
+    /// Metric rows without bits per byte for either corpus: 0 once every evaluation records them.
+    func metricsWithoutBitsPerByte() throws -> Int {
+        try queue.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM metric WHERE upstream_bpb IS NULL OR downstream_bpb IS NULL") ?? 0
+        }
+    }
 }
