@@ -99,7 +99,8 @@ extension TrialSeries {
     /// evaluations at steps 150 and 200" or "... evaluation at step 200".
     public func describe(_ point: TimePoint, metric: LossMetric = .downstream) -> String {
         let step = point.step(maxSteps: maxSteps)
-        let head = "\(point.label) = step \(TimePoint.compact(step)) of \(maxSteps)"
+        // Two decimals at most: 0.34 x 40 is 13.6, not 13.600000000000001.
+        let head = "\(point.label) = step \(TimePoint.compact((step * 100).rounded() / 100)) of \(maxSteps)"
         guard let s = sample(metric, at: point) else { return head + ": no evaluation around it" }
         if s.isExact { return head + ": evaluation at step \(TimePoint.compact(s.lower))" }
         return head + ": interpolated between evaluations at steps \(TimePoint.compact(s.lower)) "
