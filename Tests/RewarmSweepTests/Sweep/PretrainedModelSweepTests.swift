@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import RewarmEngine
+@testable import RewarmEngine
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,16 +8,9 @@ import Glibc
 /// The pieces of `make run-real` on a model small enough for a test: a pre-trained GQA model
 /// with tied embeddings and a BPE tokenizer (both built here) continued through `rewarm sweep`.
 enum PretrainedModelFixture {
-    /// GPT-2's byte-level alphabet: the text of byte b is the byte itself when printable,
-    /// otherwise the code point 256 + its rank among the non-printable bytes.
+    /// The 256 byte tokens of a byte-level BPE, spelled in GPT-2's alphabet (the engine's own).
     static func byteLevelTokens() -> [String] {
-        let printable = Set(Array(33...126) + Array(161...172) + Array(174...255))
-        var shifted = 0
-        return (0..<256).map { b in
-            if printable.contains(b) { return String(Character(Unicode.Scalar(UInt8(b)))) }
-            defer { shifted += 1 }
-            return String(Character(Unicode.Scalar(UInt32(256 + shifted))!))
-        }
+        ByteLevelAlphabet.scalarOfByte.map { String(Character(Unicode.Scalar($0)!)) }
     }
 
     static let englishWords = ["river", "stone", "lamp", "garden", "winter", "bread", "window", "quiet", "north", "song"]
@@ -95,11 +88,13 @@ extension SweepEndToEndTests {
 
             // Given the sweep running, killed once a trial has evaluated past step 0
             let sweep = try RewarmCommand.Running(folder.sweepArguments(spec), in: folder.url)
+            var unfinished: Set<String> = []
             let midway = try await waitUntil(timeout: 120) {
                 let trials = folder.trialFolders(sweep: "pretrained")
                 let evaluated = trials.values.contains { RunFolder.metricSteps($0).contains { $0 > 0 } }
-                let finished = trials.values.filter { RunFolder.count("completed at step", in: $0) > 0 }.count
-                return !sweep.isRunning || (evaluated && finished < PretrainedModelFixture.trials)
+                unfinished = Set(trials.keys.filter { RunFolder.count("completed at step", in: trials[$0]!) == 0 })
+                return !sweep.isRunning
+                    || (evaluated && (unfinished.count > 0 || trials.count < PretrainedModelFixture.trials))
             }
             try #require(midway && sweep.isRunning, "the sweep ended or stalled before a trial evaluated past step 0")
             sweep.send(SIGKILL)
@@ -117,13 +112,11 @@ extension SweepEndToEndTests {
             for (id, steps) in try db.metricSteps(sweep: "pretrained") {
                 #expect(steps == PretrainedModelFixture.evaluations, "trial \(id)")
             }
-            var resumedPastZero = false
-            for (id, dir) in folder.trialFolders(sweep: "pretrained") {
+            let trials = folder.trialFolders(sweep: "pretrained")
+            for (id, dir) in trials {
                 #expect(RunFolder.count("completed at step", in: dir) == 1, "trial \(id): \(RunFolder.logLines(dir))")
-                let starts = RunFolder.startSteps(dir)
-                if starts.count == 2 { resumedPastZero = resumedPastZero || starts == [0] + RunFolder.stoppedSteps(dir) && starts[1] > 0 }
             }
-            #expect(resumedPastZero, "no trial was stopped by the kill past step 0 and resumed from there")
+            RunFolder.expectResumedWhereStopped(trials.filter { unfinished.contains($0.key) })
             // And every evaluation has its losses in bits per byte beside the nats
             #expect(try db.count("metric") == PretrainedModelFixture.trials * PretrainedModelFixture.evaluations.count)
             #expect(try db.metricsWithoutBitsPerByte() == 0)

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// A fresh temporary folder for one end-to-end test: the specs it writes, the command outputs,
 /// and `results/` (the results folder the sweeps fill, not created here). `remove()` deletes it.
@@ -50,6 +51,21 @@ struct SweepFolder {
 
 /// What a run folder's files say about the attempts made on it.
 enum RunFolder {
+    /// Each trial of `interrupted` that had started was stopped once at a step N (by itself,
+    /// with a checkpoint) and started again at N; at least one had got past step 0.
+    static func expectResumedWhereStopped(_ interrupted: [String: URL]) {
+        var furthest = 0
+        for (id, dir) in interrupted {
+            let starts = RunFolder.startSteps(dir)
+            let stops = RunFolder.stoppedSteps(dir)
+            if starts.count == 1 { continue }  // not started before the interruption
+            #expect(stops.count == 1 && starts == [0] + stops, "trial \(id): \(RunFolder.logLines(dir))")
+            furthest = max(furthest, stops.first ?? 0)
+        }
+        #expect(furthest > 0, "no trial was stopped past step 0: \(interrupted.mapValues(RunFolder.logLines))")
+    }
+
+
     /// The lines of `DIR/trial.log` without their `[timestamp] ` prefix.
     static func logLines(_ directory: URL) -> [String] {
         let text = (try? String(contentsOf: directory.appendingPathComponent("trial.log"), encoding: .utf8)) ?? ""

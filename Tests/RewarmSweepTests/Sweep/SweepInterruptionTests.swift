@@ -44,20 +44,6 @@ extension SweepEndToEndTests {
             }
         }
 
-        /// Each trial of `interrupted` that had started was stopped once at a step N (by itself,
-        /// with a checkpoint) and started again at N; at least one had got past step 0.
-        private func expectResumedWhereStopped(_ interrupted: [String: URL]) {
-            var furthest = 0
-            for (id, dir) in interrupted {
-                let starts = RunFolder.startSteps(dir)
-                let stops = RunFolder.stoppedSteps(dir)
-                if starts.count == 1 { continue }  // not started before the interruption
-                #expect(stops.count == 1 && starts == [0] + stops, "trial \(id): \(RunFolder.logLines(dir))")
-                furthest = max(furthest, stops.first ?? 0)
-            }
-            #expect(furthest > 0, "no trial was stopped past step 0: \(interrupted.mapValues(RunFolder.logLines))")
-        }
-
         @Test("A sweep killed with SIGKILL while trials run resumes: every trial completes exactly once")
         func killedSweepResumes() async throws {
             let folder = try SweepFolder()
@@ -81,7 +67,7 @@ extension SweepEndToEndTests {
             try expectCompletedOnce(folder)
             // And the trials that were cut short stopped themselves with a checkpoint and continued from it
             let trials = folder.trialFolders(sweep: "long")
-            expectResumedWhereStopped(trials.filter { unfinished.contains($0.key) })
+            RunFolder.expectResumedWhereStopped(trials.filter { unfinished.contains($0.key) })
         }
 
         @Test("SIGINT stops a sweep cleanly with exit code 130, and the next run completes every trial once")
@@ -105,7 +91,7 @@ extension SweepEndToEndTests {
             // Then every trial completed exactly once; the stopped ones continued from their step
             #expect(resumed.exitCode == 0, "stderr: \(resumed.stderr)")
             try expectCompletedOnce(folder)
-            expectResumedWhereStopped(running)
+            RunFolder.expectResumedWhereStopped(running)
         }
 
         @Test("A second sweep on a results folder in use is refused with one line, and the first finishes")
