@@ -23,10 +23,12 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print evaluations only, not the training steps.") var quiet = false
 
     func run() throws {
+        let given: RunConfig
         let resolved: ResolvedRun
         do {
-            let given = try RunConfig.load(yamlFile: URL(fileURLWithPath: config), overrides: overrides)
-            resolved = try ResolvedRun(given)
+            given = try RunConfig.load(yamlFile: URL(fileURLWithPath: config), overrides: overrides)
+            // a staged run resolves each stage when it starts; its first is checked here
+            resolved = try ResolvedRun(given.stageConfigs.first ?? given)
         } catch let e as ConfigError {
             Console.error(e.description)
             throw ExitCode(2)
@@ -35,18 +37,21 @@ struct TrainCommand: ParsableCommand {
             throw ExitCode(2)
         }
         if printConfig {
-            print(resolved.config.yaml(), terminator: "")
+            // a staged run's own keys (each stage resolves when it starts)
+            print(given.isStaged ? given.yaml() : resolved.config.yaml(), terminator: "")
             return
         }
-        let trainer: Trainer
+        let trainer: any RunTraining
         do {
-            trainer = try Trainer(resolved, resume: resume, onTokenization: TrainCommand.show)
+            trainer = try given.isStaged
+                ? given.training(resume: resume, onTokenization: TrainCommand.show)
+                : Trainer(resolved, resume: resume, onTokenization: TrainCommand.show)
         } catch {
             Console.error(error.description)
             throw ExitCode(2)
         }
         let stop = StopSignal()
-        let maxSteps = resolved.config.maxSteps
+        let maxSteps = given.maxSteps
         let outcome: TrainingOutcome
         do {
             outcome = try trainer.train { event in
@@ -59,7 +64,7 @@ struct TrainCommand: ParsableCommand {
         }
         switch outcome {
         case .completed:
-            Swift.print("done: \(resolved.runDirectory.path)")
+            Swift.print("done: \(given.isStaged ? given.outputDir : resolved.runDirectory.path)")
         case .stopped(let step):
             Swift.print("stopped at step \(step); continue with: rewarm train --config \(config) --resume")
             throw ExitCode(130)
@@ -93,8 +98,11 @@ struct TrainCommand: ParsableCommand {
             var data = "data: \(s.dataset)"
             if let u = s.upstream { data += " | upstream \(u)" }
             if let i = s.initFrom { data += " | from \(i)" }
-            if s.startStep > 0 { data += " | resuming at step \(s.startStep)" }
-            if s.optimizerStep != s.startStep { data += " | AdamW state carried (t = \(s.optimizerStep))" }
+            if let k = s.stage, let n = s.stageCount { data += " | stage \(k) of \(n) from step \(s.stageFirstStep)" }
+            if s.startStep > s.stageFirstStep { data += " | resuming at step \(s.startStep)" }
+            if s.optimizerStep != s.startStep {
+                data += " | AdamW state carried (t = \(s.optimizerStep - s.stageFirstStep))"
+            }
             Swift.print(data)
         case .step(let r) where r.logged && !quiet:
             Swift.print(String(

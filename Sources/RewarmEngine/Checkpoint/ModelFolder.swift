@@ -1,7 +1,7 @@
 import Foundation
 
 /// What `rewarm generate`, `export` and `merge` take as RUN: a run folder (its newest complete
-/// checkpoint, finished or not), a `checkpoint-N` folder, a Hugging Face Llama folder, or a Llama
+/// checkpoint, finished or not; of a staged run, its newest stage's), a `checkpoint-N` folder, a Hugging Face Llama folder, or a Llama
 /// GGUF file (`*.gguf`).
 public enum ModelFolder {
     /// The checkpoint `path` names; relative paths resolve against `workingDirectory`.
@@ -23,6 +23,10 @@ public enum ModelFolder {
         }
         if HuggingFaceFolder.isModelFolder(url) {
             return try Checkpoint(huggingFaceFolder: url)
+        }
+        if Checkpoint.list(in: url).isEmpty, let stages = StagedTrainer.stageDirectories(of: url),
+           let newest = stages.last(where: { !Checkpoint.list(in: $0).isEmpty }) {
+            return try checkpoint(newest.path)  // a staged run: its newest stage's
         }
         guard let last = Checkpoint.list(in: url).last else {
             throw .io(path: url.path, reason: "not a run folder (no checkpoint-N), a checkpoint folder, a "

@@ -17,6 +17,7 @@ public enum CanonicalJSON {
         case .double(let d): d.isFinite ? "\(d)" : "null"
         case .bool(let b): b ? "true" : "false"
         case .list(let items): "[" + items.map(text).joined(separator: ",") + "]"
+        case .map(let pairs): text(pairs)
         case .null: "null"
         }
     }

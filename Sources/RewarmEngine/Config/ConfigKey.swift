@@ -16,6 +16,8 @@ public enum ConfigType: Sendable, Equatable {
     /// A YAML list (or comma list) of some of these module names, no `all`; normalised to a
     /// canonical list in this order; an empty list is null.
     case moduleSet([String])
+    /// A list of maps, each of some of these keys to values of their own types (`stages`).
+    case stageList([String])
 
     /// How a message names what the key expects: "an integer", "a number", ...
     public var expectation: String {
@@ -28,6 +30,7 @@ public enum ConfigType: Sendable, Equatable {
         case .numberList: "a list of numbers such as [0.25, 0.5]"
         case .moduleList(let names): "'all' or a comma list of " + names.joined(separator: ",")
         case .moduleSet(let names): "a list of module names from " + names.joined(separator: ", ")
+        case .stageList(let names): "a list of maps of " + names.joined(separator: ", ")
         }
     }
 
@@ -158,7 +161,40 @@ public struct ConfigKey: Sendable {
             }
             let chosen = modules.filter(names.contains)
             return chosen.isEmpty ? .null : .string(chosen.joined(separator: ","))
+        case .stageList(let allowed):
+            return try canonicalStages(value, allowed: allowed, source: source, wrongType: wrongType)
         }
+    }
+
+    /// Each stage's map with its keys checked against `allowed` (accepted aliases read as their
+    /// key) and its values in their own keys' canonical forms; errors name `stages[i]`.
+    private func canonicalStages(
+        _ value: ConfigValue, allowed: [String], source: String, wrongType: () -> ConfigError
+    ) throws(ConfigError) -> ConfigValue {
+        guard case .list(let items) = value, !items.isEmpty else { throw wrongType() }
+        var stages: [ConfigValue] = []
+        for (i, item) in items.enumerated() {
+            let at = "\(source): \(name)[\(i)]"
+            guard case .map(let given) = item else {
+                throw .wrongType(source: source, key: "\(name)[\(i)]", expected: "a map of stage keys",
+                                 got: item.description)
+            }
+            var stage: [String: ConfigValue] = [:]
+            for written in given.keys.sorted() {
+                let canonicalName = RunConfig.canonicalKeyName(written)
+                guard allowed.contains(canonicalName), let key = RunConfig.key(named: canonicalName) else {
+                    throw .unknownKey(source: at, key: written,
+                                      suggestion: NameSuggestion.closest(written, among: allowed))
+                }
+                if stage[canonicalName] != nil {
+                    throw .conflict(source: at, key: written, problem: "and \(canonicalName) are the same key: give one",
+                                    otherKey: nil, otherState: nil)
+                }
+                stage[canonicalName] = try key.canonical(given[written] ?? .null, source: at)
+            }
+            stages.append(.map(stage))
+        }
+        return .list(stages)
     }
 
     private func check(_ x: Double, shown: String, source: String) throws(ConfigError) {

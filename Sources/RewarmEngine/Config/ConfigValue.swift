@@ -10,6 +10,8 @@ public enum ConfigValue: Sendable, Hashable {
     case double(Double)
     case bool(Bool)
     case list([ConfigValue])
+    /// A map of keys to values: one stage of `stages` (`{max_steps: 10, finetuning_type: lora}`).
+    case map([String: ConfigValue])
     case null
 
     /// The value as a number: ints widen to doubles, strings such as "1e-3" parse.
@@ -34,6 +36,8 @@ public enum ConfigValue: Sendable, Hashable {
 
     public var isNull: Bool { self == .null }
 
+    public var isMap: Bool { if case .map = self { true } else { false } }
+
     /// A number without a needless ".0" (0 -> "0", 0.5 -> "0.5", -0.1 -> "-0.1", 1e-08 -> "1e-08"),
     /// for messages and bounds.
     static func compact(_ d: Double) -> String {
@@ -51,6 +55,8 @@ extension ConfigValue: CustomStringConvertible {
         case .double(let d): ConfigValue.compact(d)
         case .bool(let b): b ? "true" : "false"
         case .list(let items): "[" + items.map(\.description).joined(separator: ", ") + "]"
+        case .map(let pairs):
+            "{" + pairs.keys.sorted().map { "\($0): \(pairs[$0]!.description)" }.joined(separator: ", ") + "}"
         case .null: "null"
         }
     }
@@ -67,7 +73,7 @@ extension ConfigValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, 
     public init(nilLiteral: ()) { self = .null }
 }
 
-/// JSON form: the plain JSON value (`null`, `true`, `3`, `0.5`, `"x"`, `[...]`).
+/// JSON form: the plain JSON value (`null`, `true`, `3`, `0.5`, `"x"`, `[...]`, `{...}`).
 extension ConfigValue: Codable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
@@ -81,8 +87,10 @@ extension ConfigValue: Codable {
             self = .double(d)
         } else if let s = try? c.decode(String.self) {
             self = .string(s)
+        } else if let items = try? c.decode([ConfigValue].self) {
+            self = .list(items)
         } else {
-            self = .list(try c.decode([ConfigValue].self))
+            self = .map(try c.decode([String: ConfigValue].self))
         }
     }
 
@@ -94,6 +102,7 @@ extension ConfigValue: Codable {
         case .double(let d): try c.encode(d)
         case .bool(let b): try c.encode(b)
         case .list(let items): try c.encode(items)
+        case .map(let pairs): try c.encode(pairs)
         case .null: try c.encodeNil()
         }
     }

@@ -39,8 +39,19 @@ enum ConfigYAML {
                 items.append(try value(of: item, for: key, source: source))
             }
             return .list(items)
-        case .mapping:
-            throw .wrongType(source: source, key: key.name, expected: key.type.expectation, got: "a map")
+        case .mapping(let mapping):
+            guard case .stageList = key.type else {
+                throw .wrongType(source: source, key: key.name, expected: key.type.expectation, got: "a map")
+            }
+            // a stage: each member read as its own key reads it (unknown names are reported by
+            // `ConfigKey.canonical`, which knows the stage's index)
+            var members: [String: ConfigValue] = [:]
+            for (memberNode, valueNode) in mapping {
+                let member = memberNode.scalar?.string ?? "\(memberNode)"
+                let memberKey = RunConfig.key(named: RunConfig.canonicalKeyName(member)) ?? key
+                members[member] = try value(of: valueNode, for: memberKey, source: source)
+            }
+            return .map(members)
         case .alias:
             throw .wrongType(source: source, key: key.name, expected: key.type.expectation, got: "an alias")
         }
@@ -122,7 +133,11 @@ enum ConfigYAML {
         case .double(let d): Node(floatText(d), Tag(.float))
         case .bool(let b): Node(b ? "true" : "false", Tag(.bool))
         case .null: Node("null", Tag(.null))
+        case .list(let items) where items.contains(where: \.isMap):
+            .sequence(Node.Sequence(items.map(node(for:)), Tag(.seq), .block))
         case .list(let items): .sequence(Node.Sequence(items.map(node(for:)), Tag(.seq), .flow))
+        case .map(let pairs):
+            .mapping(Node.Mapping(pairs.keys.sorted().map { (Node($0), node(for: pairs[$0]!)) }, Tag(.map), .flow))
         }
     }
 

@@ -169,6 +169,19 @@ public struct RunConfig: Sendable, Equatable {
     /// the tokens each new token replaces).
     public internal(set) var extendVocabularyInit = NewRowInit.mean
 
+    // MARK: Stages (`StageRules.swift`)
+
+    /// `stages`: for each stage, the keys it sets over the run's (canonical values); empty: one stage.
+    public internal(set) var stages: [[String: ConfigValue]] = []
+    /// `recipe`: named stages instead of `stages`.
+    public internal(set) var recipe = StageRecipe.none
+    /// `recipe_stages`: the stages of `gradual_unfreeze`.
+    public internal(set) var recipeStages = 2
+    /// The config of each stage, built and checked with this one (empty for a run of one stage).
+    public internal(set) var stageConfigs: [RunConfig] = []
+    /// Of a staged run: the keys of some fine-tuning types only that were given (`shownValue`).
+    var stageTypeKeysGiven: Set<String> = []
+
     /// Every key at its default, `dataset` empty: the source of `ConfigKey.defaultValue`.
     static let defaults = RunConfig()
 

@@ -124,6 +124,16 @@ extension RunConfig {
         .optionalInt("quantization_bit", \.quantizationBit, .oneOf([4]), appliesTo: [.qlora],
             "Bits of the frozen qlora base (4, its default)."),
         .choice("quantization_type", \.quantizationType, appliesTo: [.qlora], "4-bit code of the qlora base."),
+        // Stages
+        .stageList("stages", \.stages, RunConfig.stageKeys,
+            "Staged training in one run: a list of maps, each the keys its stage sets over the others' "
+                + "(max_steps required in each); stage k trains in <output_dir>/stage-k from stage k-1's end, "
+                + "steps counted on across stages."),
+        .choice("recipe", \.recipe,
+            "Named stages: two_stage (embed_tokens and lm_head only, then LoRA + modules_to_save of both; "
+                + "Chinese-LLaMA), gradual_unfreeze (freeze, top layer first, one more per stage); max_steps "
+                + "split evenly."),
+        .int("recipe_stages", \.recipeStages, .atLeast(2), "Stages of recipe gradual_unfreeze."),
     ]
 
     /// The key named `name`, if there is one.
@@ -250,6 +260,21 @@ extension ConfigKey {
              unbox: { value in
                  guard case .list(let items) = value else { return nil }
                  return Array(Set(items.compactMap(\.number))).sorted()
+             })
+    }
+
+    /// A list of stage maps (`ConfigType.stageList`); null for none.
+    static func stageList(
+        _ name: String, _ path: Path<[[String: ConfigValue]]>, _ allowed: [String], _ doc: String
+    ) -> ConfigKey {
+        make(name, .stageList(allowed), path, optional: true, doc,
+             box: { $0.isEmpty ? .null : .list($0.map { .map($0) }) },
+             unbox: { value in
+                 switch value {
+                 case .null: return []
+                 case .list(let items): return items.compactMap { if case .map(let m) = $0 { m } else { nil } }
+                 default: return nil
+                 }
              })
     }
 

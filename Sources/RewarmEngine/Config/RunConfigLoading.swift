@@ -80,13 +80,12 @@ extension RunConfig {
     }
 
     /// Every key with its resolved value, in the order of `keys`. Keys that do not apply to the
-    /// fine-tuning type (`lora_rank` of a `full` run) are null; the keys of
+    /// fine-tuning type (`lora_rank` of a `full` run; of a staged run, those not given) are null; the keys of
     /// `keysOmittedWhenNull` are left out while null, those of `keysOmittedAtDefault` while at
     /// their default (unless `lr_scheduler_type` is `infinite`).
     public var orderedValues: [(key: String, value: ConfigValue)] {
         Self.keys.compactMap { key in
-            let applies = key.appliesTo?.contains(finetuningType.rawValue) ?? true
-            let value = applies ? key.read(self) : .null
+            let value = shownValue(key)
             return omits(key, value: value) ? nil : (key.name, value)
         }
     }
@@ -126,13 +125,25 @@ extension RunConfig {
             key.write(&self, try key.canonical(setting.value, source: setting.source))
         }
         try normalise(settings: settings, source: source)
-        try resolveFreezeLayers(settings: settings, source: source)
-        try checkApplicability(settings: settings)
-        try checkShape(settings: settings, source: source)
-        try checkCrossKeyRules(settings: settings, source: source)
+        if isStaged {
+            // each stage is checked as a run of its own (`StageRules.swift`)
+            try checkShape(settings: settings, source: source)
+            try buildStages(settings: settings, source: source)
+        } else {
+            if let given = settings["recipe_stages"] {
+                throw .conflict(source: given.source, key: "recipe_stages",
+                                problem: "applies only with recipe gradual_unfreeze", otherKey: "recipe",
+                                otherState: "is none")
+            }
+            try resolveFreezeLayers(settings: settings, source: source)
+            try checkApplicability(settings: settings)
+            try checkShape(settings: settings, source: source)
+            try checkCrossKeyRules(settings: settings, source: source)
+        }
         if finetuningType == .qlora && quantizationBit == nil { quantizationBit = 4 }
         if runName.isEmpty { runName = derivedRunName() }
         if outputDir.isEmpty { outputDir = "results/runs/\(runName)" }
+        if isStaged { self = placed(initFrom: initFrom, outputDir: outputDir, runName: runName) }
     }
 
     /// Empty strings mean "not given"; `init_from: scratch` means no checkpoint, `upstream: default`

@@ -37,7 +37,7 @@ extension RunConfig {
     /// not use them resolves, is named and resumes exactly as before they existed.
     public static let keysOmittedWhenNull: Set<String> = [
         "num_key_value_heads", "tie_word_embeddings", "vocab_size", "trainable_modules", "modules_to_save",
-        "extend_vocabulary_train_on", "extend_vocabulary_tokenizer",
+        "extend_vocabulary_train_on", "extend_vocabulary_tokenizer", "stages",
     ]
 
     /// Keys added later whose default is a value, not null: left out of `orderedValues` while at
@@ -49,7 +49,7 @@ extension RunConfig {
     /// not mean.
     public static let keysOmittedAtDefault: Set<String> = [
         "cooldown_ratio", "anneal_ratio", "reset_optimizer", "train_fraction", "l2_to_base", "ewc_lambda",
-        "ewc_batches", "extend_vocabulary_new_tokens", "extend_vocabulary_init",
+        "ewc_batches", "extend_vocabulary_new_tokens", "extend_vocabulary_init", "recipe", "recipe_stages",
     ]
 
     /// Whether `orderedValues` leaves `key` (with `value`, as stored) out: see
@@ -168,6 +168,10 @@ extension RunConfig {
         config.initFrom = initFrom
         config.outputDir = outputDir
         config.runName = runName
+        config.stageConfigs = stageConfigs.enumerated().map { k, stage in
+            stage.placed(initFrom: initFrom, outputDir: RunConfig.stageFolder(k, in: outputDir),
+                         runName: "\(runName)-stage-\(k + 1)")
+        }
         return config
     }
 }

@@ -43,7 +43,7 @@ extension RunConfig {
     /// `ResolvedRun`), fresh AdamW moments (the base has none for the new rows), and the
     /// embedding table to train (full; freeze with `trainable_modules`, lora with
     /// `modules_to_save` holding `embed_tokens`), since the new rows start equal and only
-    /// training tells them apart. QLoRA is not supported yet.
+    /// training tells them apart.
     func checkVocabularyExtension(settings: [String: Setting], source: String) throws(ConfigError) {
         let newTokens = "extend_vocabulary_new_tokens", trainOn = "extend_vocabulary_train_on"
         let given = "extend_vocabulary_tokenizer"
@@ -70,11 +70,6 @@ extension RunConfig {
             throw .conflict(source: at("reset_optimizer"), key: "reset_optimizer",
                             problem: "false cannot carry AdamW moments into a resized vocabulary",
                             otherKey: key, otherState: "is \(value)")
-        }
-        if finetuningType == .qlora {
-            throw .conflict(source: at(key), key: key,
-                            problem: "\(value) is not supported with qlora yet (use lora with modules_to_save)",
-                            otherKey: "finetuning_type", otherState: "is qlora")
         }
         guard let trains = wholeModulesKey, !Self.moduleNames(trains.modules).contains("embed_tokens") else { return }
         throw .conflict(source: at(key), key: key,

@@ -16,12 +16,24 @@ public struct ResolvedRun: Sendable {
     /// With `extend_vocabulary_init: subtokens`: for each new row of the embedding table and
     /// head, the ids the model's own tokenizer splits that token's bytes into (empty otherwise).
     public var newRowSources: [Int: [Int32]] = [:]
+    /// The weights `l2_to_base` and `ewc_lambda` pull toward: the `init_from` checkpoint's, or for
+    /// a later stage of a staged run the first stage's (`StagedTrainer`), with its new-row sources.
+    public var anchorCheckpoint: Checkpoint?
+    public var anchorRowSources: [Int: [Int32]] = [:]
 
-    /// `config` as given; relative paths resolve against `workingDirectory`.
+    /// `config` as given; relative paths resolve against `workingDirectory`. With `previous` (the
+    /// stage before, finished), `init_from` is that stage's run folder, and the upstream corpus and
+    /// the anchor are the previous stage's, not the defaults of a run from its checkpoint.
     public init(
-        _ given: RunConfig, workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        _ given: RunConfig, workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+        after previous: ResolvedRun? = nil
     ) throws(TrainingError) {
         var config = given
+        if let previous {
+            config = config.placed(initFrom: previous.runDirectory.path, outputDir: config.outputDir,
+                                   runName: config.runName)
+            config.upstream = previous.config.upstream
+        }
         if let spec = config.initFrom {
             let checkpoint = try ResolvedRun.checkpoint(spec, workingDirectory: workingDirectory)
             initCheckpoint = checkpoint
@@ -41,7 +53,9 @@ public struct ResolvedRun: Sendable {
             if m.tieWordEmbeddings != implied.tieWordEmbeddings { config.tieWordEmbeddings = m.tieWordEmbeddings }
             if m.vocabSize != implied.vocabSize { config.vocabSize = m.vocabSize }
             if config.cutoffLen == nil { config.cutoffLen = m.maxPositionEmbeddings }
-            if config.upstream == nil && !checkpoint.isPretrainedModel { config.upstream = checkpoint.state.dataset }
+            if config.upstream == nil && !checkpoint.isPretrainedModel && previous == nil {
+                config.upstream = checkpoint.state.dataset
+            }
             if checkpoint.isPretrainedModel && !config.rewarm {
                 throw .invalid(
                     key: "rewarm",
@@ -66,6 +80,8 @@ public struct ResolvedRun: Sendable {
         } else {
             initCheckpoint = nil
         }
+        (anchorCheckpoint, anchorRowSources) = previous.map { ($0.anchorCheckpoint, $0.anchorRowSources) }
+            ?? (initCheckpoint, newRowSources)
         if config.finetuningType == .qlora, config.quantizationType == .gguf {
             guard let gguf = initCheckpoint?.ggufModel else {
                 throw .invalid(key: "quantization_type",
@@ -115,7 +131,8 @@ public struct ResolvedRun: Sendable {
         }
     }
 
-    /// The checkpoint `spec` names: a checkpoint folder, a run folder (its final checkpoint), a
+    /// The checkpoint `spec` names: a checkpoint folder, a run folder (its final checkpoint; a
+    /// staged run's: its last stage's), a
     /// Hugging Face Llama folder (`HuggingFaceFolder`; its `adapter/`, if any, is merged), or a
     /// Llama GGUF file (`GGUFModel`, a path ending in `.gguf`).
     public static func checkpoint(_ spec: String, workingDirectory: URL) throws(TrainingError) -> Checkpoint {
@@ -137,6 +154,14 @@ public struct ResolvedRun: Sendable {
             do { return try Checkpoint(huggingFaceFolder: url) } catch { throw .checkpoint(error) }
         }
         let all = Checkpoint.list(in: url)
+        if all.isEmpty, let lastStage = StagedTrainer.lastStageDirectory(of: url) {
+            // a staged run: its last stage's final checkpoint
+            guard FileManager.default.fileExists(atPath: lastStage.path) else {
+                throw .initFrom(path: spec, reason: "the staged run has not reached its last stage "
+                    + "(\(lastStage.lastPathComponent)); name a stage's checkpoint-N folder to start from it")
+            }
+            return try checkpoint(lastStage.path, workingDirectory: workingDirectory)
+        }
         guard let last = all.last else {
             throw .initFrom(path: spec,
                             reason: "holds no checkpoint (no checkpoint-N folder with \(Checkpoint.stateFile))")

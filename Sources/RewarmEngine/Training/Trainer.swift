@@ -95,14 +95,7 @@ public final class Trainer {
             throw .runFolder(path: dir.path,
                              reason: "already holds a run; pass --resume to continue it, or choose another output_dir")
         }
-        if resume, fm.fileExists(atPath: configFile.path) {
-            let previous = (try? String(contentsOf: configFile, encoding: .utf8)) ?? ""
-            if previous != configYAML {
-                let key = Trainer.firstDifference(previous, configYAML)
-                throw .runFolder(path: configFile.path, reason: "the config differs from the run's (\(key)); "
-                    + "resume with the same config or choose another output_dir")
-            }
-        }
+        if resume { try RunFolderConfig.checkUnchanged(configFile, yaml: configYAML) }
         if resume, let last = existing.last {
             // a QLoRA base is quantized again from its source, as at the start (bit for bit)
             if model.quantizedBase != nil { try initializeWeights() }
@@ -119,12 +112,7 @@ public final class Trainer {
         }
         anchorPenalties = try makeAnchorPenalties()
         // Only now that the weights loaded is anything written: bad input leaves no run folder.
-        do {
-            try fm.createDirectory(at: dir, withIntermediateDirectories: true)
-            try Data(configYAML.utf8).write(to: configFile, options: .atomic)
-        } catch {
-            throw .io(path: dir.path, reason: "cannot write the run folder: \(error.localizedDescription)")
-        }
+        try RunFolderConfig.write(configYAML, in: dir)
         // A BPE model's tokenizer goes with the run (and is copied into every checkpoint).
         do {
             try Checkpoint.writeTokenizerFiles(run.tokenizer, modelMaxLength: config.model.maxPositionEmbeddings,
@@ -158,16 +146,17 @@ public final class Trainer {
         model.initializeAdapters(seed: seed)
     }
 
-    /// The anchor penalties (`l2_to_base`, `ewc_lambda` > 0): the `init_from` checkpoint's weights,
+    /// The anchor penalties (`l2_to_base`, `ewc_lambda` > 0): the anchor checkpoint's weights
+    /// (`ResolvedRun.anchorCheckpoint`: `init_from`'s, or a staged run's first stage's),
     /// read again from it (a resumed run's own weights have moved), and for EWC the Fisher
     /// diagonal at them on the upstream corpus (`FisherCache`, else estimated and cached). Config
     /// rules guarantee a checkpoint and full or freeze fine-tuning.
     private func makeAnchorPenalties() throws(TrainingError) -> [AnchorPenalty] {
-        guard config.l2ToBase > 0 || config.ewcLambda > 0, let checkpoint = run.initCheckpoint else { return [] }
+        guard config.l2ToBase > 0 || config.ewcLambda > 0, let checkpoint = run.anchorCheckpoint else { return [] }
         let base = ParameterSlab(WeightNames.baseTensors(model.config))
         do {
             try checkpoint.loadMergedWeights(into: base, vocabularySize: model.config.vocabSize,
-                                             newRowSources: run.newRowSources)
+                                             newRowSources: run.anchorRowSources)
         } catch {
             throw .checkpoint(error)
         }
@@ -233,16 +222,6 @@ public final class Trainer {
         do { try Data(body.utf8).write(to: metricsFile, options: .atomic) } catch {
             throw .io(path: metricsFile.path, reason: error.localizedDescription)
         }
-    }
-
-    /// The first differing line of two resolved configs, preferring a real key over the derived
-    /// `run_name` (which changes whenever any key does).
-    static func firstDifference(_ a: String, _ b: String) -> String {
-        let pairs = zip(a.split(separator: "\n"), b.split(separator: "\n")).filter { $0 != $1 }
-        guard let pair = pairs.first(where: { !$0.0.hasPrefix("run_name:") }) ?? pairs.first else {
-            return "different keys"
-        }
-        return "was '\(pair.0)', now '\(pair.1)'"
     }
 
     // MARK: The loop

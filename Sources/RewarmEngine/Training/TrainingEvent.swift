@@ -166,6 +166,11 @@ public struct RunSummary: Sendable, Equatable {
     public var upstream: String?
     public var initFrom: String?
     public var blasCore: String
+    /// Of a staged run (`StagedTrainer`): the stage (1-based), the number of stages, and the
+    /// run's step where the stage starts (`startStep` and `maxSteps` count on the run's steps).
+    public var stage: Int? = nil
+    public var stageCount: Int? = nil
+    public var stageFirstStep = 0
 }
 
 /// Progress of one optimizer step (sent after every step; `logged` marks the `logging_steps` ones).

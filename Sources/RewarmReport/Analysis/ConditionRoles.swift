@@ -50,7 +50,11 @@ extension Condition {
     /// `anneal_ratio`: the final fraction of steps annealed to 0 (0 when absent).
     public var annealRatio: Double { number("anneal_ratio") ?? 0 }
 
-    public var finetuningType: String { string("finetuning_type") ?? "full" }
+    /// `finetuning_type`; "staged" for a run in stages (`stages` or a `recipe`), whose own
+    /// `finetuning_type` is not what trains: no finding takes it for full training or LoRA.
+    public var finetuningType: String { isStaged ? "staged" : string("finetuning_type") ?? "full" }
+
+    public var isStaged: Bool { config["stages"] != nil || (string("recipe") ?? "none") != "none" }
 
     public var isFullTraining: Bool { finetuningType == "full" }
 
@@ -136,7 +140,8 @@ enum AxisKeys {
     /// What trains and how: the method of F11 (LoRA keys are null for full training).
     static let adapter: Set<String> = [
         "finetuning_type", "lora_rank", "lora_alpha", "lora_dropout", "lora_target", "quantization_bit",
-        "quantization_type", "freeze_trainable_layers", "trainable_modules", "modules_to_save",
+        "quantization_type", "freeze_trainable_layers", "trainable_modules", "modules_to_save", "stages", "recipe",
+        "recipe_stages",
     ]
 }
 

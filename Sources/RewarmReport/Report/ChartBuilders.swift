@@ -14,9 +14,11 @@ enum ChartBuilders {
     /// and horizontal reference lines (the base model's final loss). nil when no line has points.
     /// The y axis is logarithmic when the medians span more than a factor of 3 (Ldown(0) of a new
     /// byte distribution is often 5x its final value).
+    /// `stageMarks`: where staged conditions' stages begin (`StageMarks`), in tokens.
     static func lossChart(name: String, title: String, kind: LossKind, lines allLines: [Line],
                           references: [(label: String, value: Double)], bands: Bool = true,
-                          unit: LossUnit = .natsPerToken) -> ReportChart? {
+                          unit: LossUnit = .natsPerToken,
+                          stageMarks: [(label: String, tokens: Int)] = []) -> ReportChart? {
         let lines = allLines.filter { !$0.band.points.isEmpty }
         guard !lines.isEmpty else { return nil }
         var data = GnuplotData(header: [title, "one block per line: tokens median min max seeds (across seeds)"])
@@ -42,7 +44,7 @@ enum ChartBuilders {
                 + GnuplotScript.quoted("\(ref.label) \(ReportFormat.fixed(ref.value, 3))"))
         }
         let medians = lines.flatMap { $0.band.points.map(\.median) } + references.map(\.value)
-        var settings: [String] = []
+        var settings = StageMarks.settings(stageMarks, divisor: scale.divisor)
         if let lo = medians.min(), let hi = medians.max(), lo > 0, hi / lo > 3 { settings.append("set logscale y") }
         let script = GnuplotScript(name: name, title: title, xlabel: scale.label, ylabel: kind.axisLabel(unit),
                                    settings: settings, clauses: clauses,

@@ -22,6 +22,7 @@ enum ConfigLabels {
         case .double(let d): ReportFormat.compact(d)
         case .bool(let b): b ? "true" : "false"
         case .list(let items): "[" + items.map(plain).joined(separator: ",") + "]"
+        case .map(let pairs): "{" + pairs.keys.sorted().map { "\($0):\(plain(pairs[$0]!))" }.joined(separator: ",") + "}"
         case .null: "null"
         }
     }

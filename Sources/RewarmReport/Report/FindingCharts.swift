@@ -36,7 +36,10 @@ enum FindingCharts {
                     name: name(finding.id, kind),
                     title: "\(sweep): \(finding.id), \(kind.rawValue) loss of the runs it compares; "
                         + "median and range over seeds",
-                    kind: kind, lines: lines, references: references, unit: data.lossUnit) {
+                    kind: kind, lines: lines, references: references, unit: data.lossUnit,
+                    stageMarks: members.flatMap {
+                        StageMarks.marks(config: $0.config, trials: $0.trials, label: tableLabel($0))
+                    }) {
                     charts.append(chart)
                 }
             }

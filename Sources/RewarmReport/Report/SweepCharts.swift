@@ -25,6 +25,11 @@ enum SweepCharts {
             }
         }
         if let c = tradeoff(sweep: sweep, conditions: conditions, baseLoss: baseLoss, unit: unit) { charts.append(c) }
+        for kind in LossKind.allCases {
+            if let c = stages(sweep: sweep, conditions: conditions, kind: kind, baseLoss: baseLoss, unit: unit) {
+                charts.append(c)
+            }
+        }
         if let c = schedules(sweep: sweep, conditions: conditions) { charts.append(c) }
         return charts
     }
@@ -40,7 +45,29 @@ enum SweepCharts {
         return ChartBuilders.lossChart(
             name: axisChartName(kind, axis: slice.name),
             title: "\(sweep): \(kind.rawValue) loss by \(slice.name)\(held); median and range over seeds",
-            kind: kind, lines: lines, references: references, unit: unit)
+            kind: kind, lines: lines, references: references, unit: unit,
+            stageMarks: slice.lines.flatMap {
+                StageMarks.marks(config: $0.condition.config, trials: $0.condition.trials, label: $0.label)
+            })
+    }
+
+    static func stagesName(_ kind: LossKind) -> String { "stages-\(kind.rawValue)" }
+
+    /// The staged conditions (`stages`, `recipe`), one line each with its stage boundaries
+    /// marked; nil when the sweep has none.
+    static func stages(
+        sweep: String, conditions: [ReportCondition], kind: LossKind, baseLoss: Double?, unit: LossUnit
+    ) -> ReportChart? {
+        let staged = conditions.filter { !StageMarks.boundarySteps($0.config).isEmpty }
+        guard !staged.isEmpty else { return nil }
+        let label = { (c: ReportCondition) in "#\(c.index) \(c.label)" }
+        return ChartBuilders.lossChart(
+            name: stagesName(kind),
+            title: "\(sweep): \(kind.rawValue) loss of the staged runs, stage boundaries dotted; median and range over seeds",
+            kind: kind,
+            lines: staged.map { ChartBuilders.Line(label: label($0), band: SeedBand(trials: $0.trials, metric: kind.value)) },
+            references: kind == .upstream ? baseLoss.map { [("base model, final", $0)] } ?? [] : [], unit: unit,
+            stageMarks: staged.flatMap { StageMarks.marks(config: $0.config, trials: $0.trials, label: label($0)) })
     }
 
     /// Final medians of the completed conditions, tagged with their table number.

@@ -53,6 +53,8 @@ extension Expansion {
         case .string(let s) where !s.isEmpty && !s.contains(where: \.isWhitespace): s
         case .double(let d): "\(d)"
         case .list(let items): "[" + items.map { display($0, key: key) }.joined(separator: ", ") + "]"
+        case .map(let pairs): "{" + pairs.keys.sorted().map { "\($0): " + display(pairs[$0]!, key: $0) }
+            .joined(separator: ", ") + "}"
         default: value.description
         }
     }

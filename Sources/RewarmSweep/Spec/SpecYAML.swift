@@ -33,7 +33,20 @@ enum SpecYAML {
                 items.append(try value(of: item, for: key, path: "\(path)[\(i)]", file: file))
             }
             return .list(items)
-        case .mapping, .alias:
+        case .mapping(let mapping):
+            guard case .stageList = key.type else {
+                throw .wrongType(file: file, path: path, expected: key.type.expectation, got: describe(node))
+            }
+            // a stage of `stages`: each member read as its own key reads it (names are checked
+            // when the trial's config is built)
+            var members: [String: ConfigValue] = [:]
+            for (memberNode, valueNode) in mapping {
+                let member = text(memberNode)
+                let memberKey = RunConfig.key(named: RunConfig.canonicalKeyName(member)) ?? key
+                members[member] = try value(of: valueNode, for: memberKey, path: "\(path).\(member)", file: file)
+            }
+            return .map(members)
+        case .alias:
             throw .wrongType(file: file, path: path, expected: key.type.expectation, got: describe(node))
         }
     }

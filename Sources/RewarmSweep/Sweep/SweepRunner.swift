@@ -264,13 +264,3 @@ extension ChildRun {
         return tail.isEmpty ? how : "\(how): \(tail)"
     }
 }
-
-extension Trainer {
-    /// Whether `directory` holds a finished run (its newest checkpoint is at its `max_steps`).
-    public static func isFinished(_ directory: URL) -> Bool {
-        guard let last = Checkpoint.list(in: directory).last, let c = try? Checkpoint(directory: last.url) else {
-            return false
-        }
-        return c.state.step == c.state.maxSteps
-    }
-}

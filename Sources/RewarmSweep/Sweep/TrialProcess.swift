@@ -36,10 +36,9 @@ public enum TrialProcess {
         let status: TrialStatus
         do {
             let config = try RunConfig.load(yamlFile: configFile)
-            let run = try ResolvedRun(config)
             let resume = !Checkpoint.list(in: directory).isEmpty
                 || FileManager.default.fileExists(atPath: directory.appendingPathComponent("metrics.jsonl").path)
-            let trainer = try Trainer(run, resume: resume) { event in
+            let trainer = try config.training(resume: resume) { event in
                 switch event {
                 case .progress: break
                 case let .cacheHit(corpus, path): appendLog("tokens of \(corpus) read from \(path)", in: directory)
@@ -52,10 +51,15 @@ public enum TrialProcess {
             // Wall seconds of training so far: the last evaluation's, plus the steps since (a run
             // that diverges or stops between evaluations has trained past its last one).
             var lastWall = 0.0
+            var started = false  // a staged run starts once per stage; the attempt starts once
             let outcome = try trainer.train { event in
                 switch event {
+                case .started(let s) where started:
+                    appendLog("stage \(s.stage ?? 0) of \(s.stageCount ?? 0) starts at step \(s.startStep)", in: directory)
                 case .started(let s):
-                    appendLog("start at step \(s.startStep) of \(maxSteps) on \(host) pid \(pid)", in: directory)
+                    started = true
+                    let stage = s.stage.map { " (stage \($0) of \(s.stageCount ?? 0))" } ?? ""
+                    appendLog("start at step \(s.startStep) of \(maxSteps)\(stage) on \(host) pid \(pid)", in: directory)
                     report(Progress(kind: "start", step: s.startStep, maxSteps: maxSteps))
                 case .step(let r):
                     lastWall += r.secondsPerStep

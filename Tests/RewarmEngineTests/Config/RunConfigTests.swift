@@ -32,7 +32,7 @@ struct RunConfigTests {
     func registry() throws {
         let names = RunConfig.keys.map(\.name)
         #expect(Set(names).count == names.count)
-        #expect(names.count == 64)
+        #expect(names.count == 67)
         #expect(RunConfig.keys.allSatisfy { !$0.doc.isEmpty })
         let loaded = try load("dataset: x\nrun_name: r\noutput_dir: o\n").values
         for key in RunConfig.keys where !["dataset", "run_name", "output_dir"].contains(key.name) {

@@ -90,10 +90,12 @@ struct ConditionTests {
     func omittedDefaults() {
         #expect(SweepData.withOmittedDefaults(["rewarm": false])
             == ["rewarm": false, "reset_optimizer": true, "anneal_ratio": 0.0, "cooldown_ratio": 0.5, "train_fraction": 1.0,
-               "l2_to_base": 0.0, "ewc_lambda": 0.0, "ewc_batches": 16, "extend_vocabulary_new_tokens": 0, "extend_vocabulary_init": "mean"])
+               "l2_to_base": 0.0, "ewc_lambda": 0.0, "ewc_batches": 16, "extend_vocabulary_new_tokens": 0, "extend_vocabulary_init": "mean",
+               "recipe": "none", "recipe_stages": 2])
         #expect(SweepData.withOmittedDefaults(["reset_optimizer": false])
             == ["reset_optimizer": false, "anneal_ratio": 0.0, "cooldown_ratio": 0.5, "train_fraction": 1.0,
-               "l2_to_base": 0.0, "ewc_lambda": 0.0, "ewc_batches": 16, "extend_vocabulary_new_tokens": 0, "extend_vocabulary_init": "mean"])
+               "l2_to_base": 0.0, "ewc_lambda": 0.0, "ewc_batches": 16, "extend_vocabulary_new_tokens": 0, "extend_vocabulary_init": "mean",
+               "recipe": "none", "recipe_stages": 2])
         #expect(SweepData.withOmittedDefaults([:]).isEmpty)
     }
 

@@ -46,8 +46,9 @@ enum PretrainedModelFixture {
     }
 
     /// The real quickstart's design on the fixture: rewarmed to two max LRs, a fixed lr without
-    /// warmup (the constant-LR baseline), and one trial with an extended vocabulary; long enough
-    /// (1,500 steps) to interrupt while trials run.
+    /// warmup (the constant-LR baseline), one trial with an extended vocabulary, and Chinese-LLaMA's
+    /// two stages in one trial (embeddings and head for 900 steps, then LoRA + both for 600); long
+    /// enough (1,500 steps) to interrupt while trials run.
     static let spec = """
         name: pretrained
         base:
@@ -69,10 +70,14 @@ enum PretrainedModelFixture {
         trials:
           - {name: constant, learning_rate: 3.0e-4, lr_scheduler_type: constant, warmup_ratio: 0.0}
           - {name: extended, extend_vocabulary_train_on: zh.txt, extend_vocabulary_new_tokens: 6}
+          - name: two-stage
+            stages:
+              - {max_steps: 900, finetuning_type: freeze, trainable_modules: [embed_tokens, lm_head]}
+              - {max_steps: 600, finetuning_type: lora, lora_rank: 2, modules_to_save: [embed_tokens, lm_head]}
         seeds: [1]
 
         """
-    static let trials = 4
+    static let trials = 5
     static let evaluations = [0, 300, 600, 900, 1200, 1500]
 }
 
@@ -121,6 +126,12 @@ extension SweepEndToEndTests {
             #expect(try db.count("metric") == PretrainedModelFixture.trials * PretrainedModelFixture.evaluations.count)
             #expect(try db.metricsWithoutBitsPerByte() == 0)
             #expect(folder.baseFolders().isEmpty, "no trial starts from the base, so none is trained")
+            // And the staged trial's stages each trained in their own folder, counted on one timeline
+            let staged = trials.values.filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("stage-2").path) }
+            try #require(staged.count == 1, "one staged trial")
+            #expect(RunFolder.metricSteps(staged[0].appendingPathComponent("stage-2")) == [0, 300, 600])
+            #expect(RunFolder.logLines(staged[0]).contains { $0.hasPrefix("stage 2 of 2 starts at step 900") }
+                || RunFolder.logLines(staged[0]).contains { $0.contains("(stage 2 of 2)") })
 
             // And its report compares the runs in bits per byte, F3 and F4 among its findings
             let report = try await RewarmCommand.run(["report", "pretrained", "--results", folder.results.path],
