@@ -18,7 +18,8 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override a key: --set learning_rate=3e-3 (repeatable).")
     var overrides: [String] = []
     @Flag(help: "Continue the run in output_dir from its newest checkpoint.") var resume = false
-    @Flag(name: .customLong("print-config"), help: "Print the resolved config (every key) and exit.")
+    @Flag(name: .customLong("print-config"),
+          help: "Print the resolved config (every key) and exit; a staged run's own keys (each stage resolves when it starts).")
     var printConfig = false
     @Flag(help: "Print evaluations only, not the training steps.") var quiet = false
 

@@ -12,16 +12,19 @@ extension RunConfig {
     ]
 
     /// Whether `key` is moot in a config given as values (key name -> value, as stored): `rewarm`
-    /// is false, `init_from` names a checkpoint, and `key` is in `mootWithoutRewarm`.
+    /// is false, `init_from` names a checkpoint, `key` is in `mootWithoutRewarm`, and the run has
+    /// one stage (a staged run's later stages follow their schedule).
     public static func isMoot(_ key: String, in values: [String: ConfigValue]) -> Bool {
-        values["rewarm"] == .bool(false) && (values["init_from"] ?? .null) != .null
-            && mootWithoutRewarm.contains(key)
+        let staged = (values["stages"] ?? .null) != .null || (values["recipe"] ?? "none") != "none"
+        return values["rewarm"] == .bool(false) && (values["init_from"] ?? .null) != .null
+            && mootWithoutRewarm.contains(key) && !staged
     }
 
     /// This config with its moot keys at their defaults, so two configs that run the same way
     /// are equal (a sweep merges them into one trial).
     public func withMootKeysAtDefaults() -> RunConfig {
-        guard !rewarm, initFrom != nil else { return self }
+        // a staged run's `rewarm` is its first stage's; later stages follow their schedule
+        guard !rewarm, initFrom != nil, !isStaged else { return self }
         var config = self
         for key in Self.keys where Self.mootWithoutRewarm.contains(key.name) {
             key.write(&config, key.read(RunConfig.defaults))

@@ -70,7 +70,13 @@ extension RunConfig {
                 Self.key(named: name)?.appliesTo.map { $0.contains(type) || setting.value == .null } ?? true
             }
             for (name, value) in stage { merged[name] = Setting(value: value, source: at) }
-            configs.append(try RunConfig(settings: merged, source: source))
+            let config = try RunConfig(settings: merged, source: source)
+            if i > 0, config.finetuningType == .qlora, config.quantizationType == .gguf {
+                throw .conflict(source: at, key: "quantization_type",
+                                problem: "gguf keeps a GGUF file's 4-bit blocks, but stage \(i + 1) starts from "
+                                    + "stage \(i)'s checkpoint (use nf4 or fp4)", otherKey: nil, otherState: nil)
+            }
+            configs.append(config)
         }
         let types = Set(configs.map(\.finetuningType.rawValue))
         for key in Self.keys {

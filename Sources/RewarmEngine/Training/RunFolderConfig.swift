@@ -2,7 +2,15 @@ import Foundation
 
 /// A run folder's `config.yaml`: written once the run has checked its input, and compared with
 /// the config a resume brings (a run continues only with the config it started with).
-enum RunFolderConfig {
+public enum RunFolderConfig {
+    /// Whether `directory` holds a started run: a checkpoint, evaluations, or a first stage's folder.
+    public static func hasStarted(_ directory: URL) -> Bool {
+        let fm = FileManager.default
+        return !Checkpoint.list(in: directory).isEmpty
+            || fm.fileExists(atPath: directory.appendingPathComponent("metrics.jsonl").path)
+            || fm.fileExists(atPath: directory.appendingPathComponent("stage-1").path)
+    }
+
     /// Throws when `file` exists and differs from `yaml`, naming the first differing key.
     static func checkUnchanged(_ file: URL, yaml: String) throws(TrainingError) {
         guard FileManager.default.fileExists(atPath: file.path) else { return }

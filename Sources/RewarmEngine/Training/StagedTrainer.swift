@@ -4,8 +4,9 @@ import Foundation
 /// (`Trainer`) in `<run folder>/stage-k`, started from stage k-1's final checkpoint, so each
 /// stage resumes exactly as any run does. The run folder holds the run's `config.yaml` and one
 /// `metrics.jsonl` over all stages: steps, tokens and wall seconds count on across stages (two
-/// stages of 10 steps end at step 20), and a later stage's step-0 evaluation, the previous
-/// stage's last one again, is left out.
+/// stages of 10 steps end at step 20), and a later stage's step-0 evaluation is left out: the
+/// previous stage's last one again (for a `qlora` stage after a float one, the same weights
+/// quantized: that jump shows only in the stage folder's own `metrics.jsonl`).
 public final class StagedTrainer {
     public let config: RunConfig
     public let runDirectory: URL
@@ -34,17 +35,14 @@ public final class StagedTrainer {
         runDirectory = dir.standardizedFileURL
         let configFile = runDirectory.appendingPathComponent("config.yaml")
         let yaml = config.yaml()
-        let fm = FileManager.default
-        let hasResults = fm.fileExists(atPath: runDirectory.appendingPathComponent("metrics.jsonl").path)
-            || fm.fileExists(atPath: runDirectory.appendingPathComponent("stage-1").path)
-        if hasResults && !resume {
+        if RunFolderConfig.hasStarted(runDirectory) && !resume {
             throw .runFolder(path: runDirectory.path, reason: "already holds a run; pass --resume to continue "
                 + "it, or choose another output_dir")
         }
         if resume { try RunFolderConfig.checkUnchanged(configFile, yaml: yaml) }
         stage = 0
         current = try ResolvedRun(config.stageConfigs[0], workingDirectory: workingDirectory)
-        while stage + 1 < config.stageConfigs.count && Trainer.isFinished(current.runDirectory) {
+        while stage + 1 < config.stageConfigs.count && Self.isDone(current) {
             stage += 1
             current = try ResolvedRun(config.stageConfigs[stage], workingDirectory: workingDirectory, after: current)
         }
@@ -54,13 +52,19 @@ public final class StagedTrainer {
     }
 
     /// The trainer of `current`, resuming it when its folder holds a started run (nil when the
-    /// last stage has finished).
+    /// stage is done).
     private func makeTrainer() throws(TrainingError) -> Trainer? {
-        let dir = current.runDirectory
-        if Trainer.isFinished(dir) { return nil }
-        let started = !Checkpoint.list(in: dir).isEmpty
-            || FileManager.default.fileExists(atPath: dir.appendingPathComponent("metrics.jsonl").path)
-        return try Trainer(current, resume: started, tokenCache: tokenCache, onTokenization: onTokenization)
+        if Self.isDone(current) { return nil }
+        return try Trainer(current, resume: RunFolderConfig.hasStarted(current.runDirectory),
+                           tokenCache: tokenCache, onTokenization: onTokenization)
+    }
+
+    /// Whether a stage is done: its final checkpoint saved and its final evaluation written. A
+    /// stage stopped or killed between the two (the trainer saves at `max_steps`, then
+    /// evaluates) resumes, and its trainer only evaluates.
+    static func isDone(_ stage: ResolvedRun) -> Bool {
+        guard Trainer.isFinished(stage.runDirectory) else { return false }
+        return (try? records(in: stage.runDirectory).last?.step) == stage.config.maxSteps
     }
 
     /// A training loss above this counts as exploded (`Trainer.divergenceLoss` of the stage training now).
@@ -111,8 +115,9 @@ public final class StagedTrainer {
         var offset = StageOffset()
         for j in 0..<k {
             let records = try Self.records(in: stageDirectory(j))
-            guard let last = records.last else {
-                throw .io(path: stageDirectory(j).path, reason: "a finished stage without metrics.jsonl")
+            guard let last = records.last, last.step == config.stageConfigs[j].maxSteps else {
+                throw .io(path: stageDirectory(j).appendingPathComponent("metrics.jsonl").path,
+                          reason: "a finished stage without its final evaluation")
             }
             offset.step += last.step
             offset.tokens += last.tokens
@@ -140,17 +145,15 @@ public final class StagedTrainer {
         }
     }
 
-    /// The metric records of the run in `directory` (none when it has not started).
+    /// The metric records of the run in `directory` (none when it has not started). A line that
+    /// does not decode (torn by a kill while it was written) is left out, as the trainer leaves
+    /// it out when it resumes.
     static func records(in directory: URL) throws(TrainingError) -> [MetricsRecord] {
         let file = directory.appendingPathComponent("metrics.jsonl")
         guard let text = try? String(contentsOf: file, encoding: .utf8) else { return [] }
-        var records: [MetricsRecord] = []
-        for (i, line) in text.split(separator: "\n").enumerated() {
-            do { records.append(try JSONDecoder().decode(MetricsRecord.self, from: Data(line.utf8))) } catch {
-                throw .io(path: file.path, reason: "line \(i + 1) is not a metrics record")
-            }
+        return text.split(separator: "\n").compactMap { line in
+            try? JSONDecoder().decode(MetricsRecord.self, from: Data(line.utf8))
         }
-        return records
     }
 
     // MARK: Staged run folders

@@ -167,7 +167,8 @@ public struct RunSummary: Sendable, Equatable {
     public var initFrom: String?
     public var blasCore: String
     /// Of a staged run (`StagedTrainer`): the stage (1-based), the number of stages, and the
-    /// run's step where the stage starts (`startStep` and `maxSteps` count on the run's steps).
+    /// run's step where the stage starts (`startStep`, `maxSteps` and `optimizerStep` count on
+    /// the run's steps: the stage's AdamW t is `optimizerStep - stageFirstStep`).
     public var stage: Int? = nil
     public var stageCount: Int? = nil
     public var stageFirstStep = 0

@@ -63,39 +63,53 @@ public enum SpecError: Error, CustomStringConvertible, Equatable, Sendable {
 extension SpecError {
     /// A `ConfigError` of the run config built for one trial (or the base), told at the spec path
     /// the offending key's value came from (`path(key)`).
-    static func from(_ error: ConfigError, file: String, path: (String) -> String) -> SpecError {
+    static func from(_ error: ConfigError, file: String, path plainPath: (String) -> String) -> SpecError {
         switch error {
-        case let .unknownKey(_, key, suggestion):
-            return .unknownKey(file: file, path: path(key), suggestion: suggestion)
-        case let .missingKey(_, key):
-            return .missingKey(file: file, path: path(key))
-        case let .wrongType(_, key, expected, got):
-            return .wrongType(file: file, path: path(key), expected: expected, got: got)
-        case let .outOfRange(_, key, requirement, got):
-            return .invalidValue(file: file, path: path(key), problem: "must be \(requirement), got \(got)")
-        case let .invalidChoice(_, key, value, valid):
+        case let .unknownKey(source, key, suggestion):
+            return .unknownKey(file: file, path: stagePath(source, key, plainPath), suggestion: suggestion)
+        case let .missingKey(source, key):
+            return .missingKey(file: file, path: stagePath(source, key, plainPath))
+        case let .wrongType(source, key, expected, got):
+            return .wrongType(file: file, path: stagePath(source, key, plainPath), expected: expected, got: got)
+        case let .outOfRange(source, key, requirement, got):
+            return .invalidValue(file: file, path: stagePath(source, key, plainPath),
+                                 problem: "must be \(requirement), got \(got)")
+        case let .invalidChoice(source, key, value, valid):
             return .invalidValue(
-                file: file, path: path(key),
+                file: file, path: stagePath(source, key, plainPath),
                 problem: "unknown \(key) '\(value)' (valid: \(valid.joined(separator: ", ")))")
-        case let .notApplicable(_, key, appliesTo, finetuningType):
+        case let .notApplicable(source, key, appliesTo, finetuningType):
             return .invalidValue(
-                file: file, path: path(key),
+                file: file, path: stagePath(source, key, plainPath),
                 problem: "applies only to finetuning_type \(appliesTo.joined(separator: " or ")), "
                     + "but finetuning_type is \(finetuningType)")
         case let .headsDoNotDivideHidden(_, heads, hidden):
             return .invalidValue(
-                file: file, path: path("num_attention_heads"),
+                file: file, path: plainPath("num_attention_heads"),
                 problem: "num_attention_heads (\(heads)) must divide hidden_size (\(hidden)) into heads of even width")
         case let .keyValueHeadsDoNotDivideHeads(_, keyValueHeads, heads):
             return .invalidValue(
-                file: file, path: path("num_key_value_heads"),
+                file: file, path: plainPath("num_key_value_heads"),
                 problem: "num_key_value_heads (\(keyValueHeads)) must divide num_attention_heads (\(heads))")
-        case let .conflict(_, key, problem, otherKey, otherState):
+        case let .conflict(source, key, problem, otherKey, otherState):
             return .invalidValue(
-                file: file, path: path(key),
-                problem: problem + (otherKey.map { ", but \(path($0)) \(otherState ?? "")" } ?? ""))
+                file: file, path: stagePath(source, key, plainPath),
+                problem: problem + (otherKey.map { ", but \(plainPath($0)) \(otherState ?? "")" } ?? ""))
         case .unreadableFile, .malformedYAML, .duplicateKey, .notAMap, .malformedOverride:
             return .invalidValue(file: file, path: "", problem: error.description)
         }
+    }
+
+    /// The spec path of `key` in the error of a stage (`RunConfig.buildStages` names the stage in
+    /// the error's source: `stages[1]`, `recipe gradual_unfreeze stage 3`): under the spec path of
+    /// `stages` or `recipe` (`trials[2].stages[1].learning_rate`); else `path(key)`.
+    static func stagePath(_ source: String, _ key: String, _ path: (String) -> String) -> String {
+        if let open = source.range(of: "stages["), let close = source[open.upperBound...].firstIndex(of: "]") {
+            return "\(path("stages"))[\(source[open.upperBound..<close])].\(key)"
+        }
+        if let recipe = source.range(of: "recipe "), let stage = source.range(of: " stage ", range: recipe.upperBound..<source.endIndex) {
+            return "\(path("recipe")) (stage \(source[stage.upperBound...])).\(key)"
+        }
+        return path(key)
     }
 }

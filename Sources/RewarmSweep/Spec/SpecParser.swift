@@ -154,6 +154,10 @@ struct SpecParser {
         if let reason = Self.sweepOwnedKeys[name] {
             throw .invalidValue(file: file, path: path, problem: reason)
         }
+        if isBase && ["stages", "recipe", "recipe_stages"].contains(name) {
+            throw .invalidValue(file: file, path: path, problem: "a base trains in one stage (trials start from "
+                + "its checkpoints): give stages to a trial")
+        }
         if name == "seed" && !isBase {
             throw .invalidValue(file: file, path: path, problem: "set by the sweep: list the seeds under seeds")
         }

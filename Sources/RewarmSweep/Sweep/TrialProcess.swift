@@ -36,9 +36,7 @@ public enum TrialProcess {
         let status: TrialStatus
         do {
             let config = try RunConfig.load(yamlFile: configFile)
-            let resume = !Checkpoint.list(in: directory).isEmpty
-                || FileManager.default.fileExists(atPath: directory.appendingPathComponent("metrics.jsonl").path)
-            let trainer = try config.training(resume: resume) { event in
+            let trainer = try config.training(resume: RunFolderConfig.hasStarted(directory)) { event in
                 switch event {
                 case .progress: break
                 case let .cacheHit(corpus, path): appendLog("tokens of \(corpus) read from \(path)", in: directory)

@@ -45,6 +45,14 @@ struct StageConfigTests {
             + "trainable_modules: 'embed_tokens,lm_head'}"), "\(yaml)")
     }
 
+    @Test("rewarm false is the first stage's: a staged run's learning rate and schedule stay (not moot)")
+    func rewarmFalseIsFirstStages() throws {
+        let config = try loadConfig("init_from: base\nrecipe: two_stage\nrewarm: false\nlearning_rate: 2e-3\n")
+        #expect(config.withMootKeysAtDefaults() == config)
+        #expect(config.stageConfigs[1].learningRate == 2e-3 && config.stageConfigs[1].rewarm)
+        #expect(!RunConfig.isMoot("learning_rate", in: config.values))
+    }
+
     @Test("a config without stages resolves as before: stages, recipe and recipe_stages are left out")
     func omittedByDefault() throws {
         let yaml = try loadConfig("finetuning_type: lora\n").yaml()
@@ -115,6 +123,16 @@ struct StageConfigTests {
         #expect(configFailure("init_from: base\nmodel: tiny\nrecipe: gradual_unfreeze\nrecipe_stages: 3\n")
             == "config.yaml: recipe gradual_unfreeze stage 3: freeze_trainable_layers must be <= num_hidden_layers (2), got 3")
         #expect(configFailure("init_from: base\nrecipe: sandwich\n")?.hasPrefix("config.yaml: unknown recipe 'sandwich'") == true)
+        #expect(configFailure("init_from: base\nrecipe: gradual_unfreeze\nrecipe_stages: 1\n")
+            == "config.yaml: recipe_stages must be >= 2, got 1")
+        #expect(configFailure("init_from: base\nrecipe: gradual_unfreeze\nrecipe_stages: x\n")
+            == "config.yaml: key 'recipe_stages' expects an integer, got \"x\"")
+        #expect(configFailure("stages: []\n")?.hasPrefix("config.yaml: key 'stages' expects a list of maps of") == true)
+        #expect(configFailure("init_from: base\nstages:\n  - {max_steps: 5, finetuning_type: lorra}\n")
+            == "config.yaml: stages[0]: unknown finetuning_type 'lorra' (valid: full, freeze, lora, qlora)")
+        #expect(configFailure("init_from: base\nrecipe: two_stage\nfinetuning_type: qlora\nquantization_type: gguf\n")
+            == "config.yaml: recipe two_stage stage 2: quantization_type gguf keeps a GGUF file's 4-bit blocks, but "
+                + "stage 2 starts from stage 1's checkpoint (use nf4 or fp4)")
         // a stage's own rules: l2_to_base outside stages holds for every stage, and needs full or freeze
         #expect(configFailure(stage + "l2_to_base: 0.1\n")
             == "config.yaml: l2_to_base 0.1 needs finetuning_type full or freeze (lora trains new adapters, not the "

@@ -91,6 +91,9 @@ struct StagedTrainingTests {
         try trainStaged(twoStages(baseDir, whole))
         #expect(try trainStaged(twoStages(baseDir, parts), stopAt: 7) == .stopped(step: 7))
         #expect(!FileManager.default.fileExists(atPath: parts.appendingPathComponent("stage-2").path))
+        // at the boundary: stage 1's final checkpoint is saved, its final evaluation not yet
+        #expect(try trainStaged(twoStages(baseDir, parts), resume: true, stopAt: 10) == .stopped(step: 10))
+        #expect(try metrics(parts.appendingPathComponent("stage-1")).last?.step == 5)
         #expect(try trainStaged(twoStages(baseDir, parts), resume: true, stopAt: 14) == .stopped(step: 14))
         #expect(try trainStaged(twoStages(baseDir, parts), resume: true) == .completed(step: 20))
         #expect(try metrics(parts) == metrics(whole))
@@ -99,6 +102,23 @@ struct StagedTrainingTests {
         // a finished staged run resumes to nothing, and is refused without --resume
         #expect(try trainStaged(twoStages(baseDir, parts), resume: true) == .completed(step: 20))
         #expect(throws: TrainingError.self) { try trainStaged(twoStages(baseDir, parts)) }
+    }
+
+    @Test("a stage killed while writing its final evaluation resumes, evaluates, and goes on to the next stage")
+    func tornFinalEvaluation() throws {
+        let folder = temporaryFolder("staged-torn")
+        let baseDir = try base(folder)
+        let whole = folder.appendingPathComponent("whole"), parts = folder.appendingPathComponent("parts")
+        try trainStaged(twoStages(baseDir, whole))
+        #expect(try trainStaged(twoStages(baseDir, parts), stopAt: 12) == .stopped(step: 12))
+        // as if killed during stage 1's last evaluation: its line torn, stage 2 not started
+        let stageOne = parts.appendingPathComponent("stage-1/metrics.jsonl")
+        let lines = try String(contentsOf: stageOne, encoding: .utf8).split(separator: "\n")
+        try (lines.dropLast().joined(separator: "\n") + "\n" + lines.last!.prefix(40)).write(
+            to: stageOne, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: parts.appendingPathComponent("stage-2"))
+        #expect(try trainStaged(twoStages(baseDir, parts), resume: true) == .completed(step: 20))
+        #expect(try metrics(parts) == metrics(whole))
     }
 
     @Test("gradual_unfreeze trains the top layer first, then one more layer")
