@@ -38,10 +38,11 @@ public enum Parallel {
             return
         }
         // The workers write disjoint ranges of raw buffers: safe to share, hence the unchecked box.
+        let flush = SubnormalFlush.isOn  // the workers flush subnormals as the caller does
         withoutActuallyEscaping(body) { body in
             let work = UncheckedWork(body: body)
             DispatchQueue.concurrentPerform(iterations: workers) { w in
-                work.body(w, (count * w / workers)..<(count * (w + 1) / workers))
+                SubnormalFlush.run(flush) { work.body(w, (count * w / workers)..<(count * (w + 1) / workers)) }
             }
         }
     }
@@ -59,9 +60,12 @@ public enum Parallel {
         results.withUnsafeMutableBufferPointer { buffer in
             // Each worker writes only its own index: safe to share, hence the unchecked box.
             let out = UncheckedResults(base: buffer.baseAddress!)
+            let flush = SubnormalFlush.isOn  // the workers flush subnormals as the caller does
             withoutActuallyEscaping(body) { body in
                 let work = UncheckedTask(body: body)
-                DispatchQueue.concurrentPerform(iterations: count) { i in out.base[i] = work.body(i) }
+                DispatchQueue.concurrentPerform(iterations: count) { i in
+                    SubnormalFlush.run(flush) { out.base[i] = work.body(i) }
+                }
             }
         }
         return results.map { $0! }

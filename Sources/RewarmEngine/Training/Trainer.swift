@@ -236,8 +236,15 @@ public final class Trainer {
 
     var tokensPerStep: Int { config.perDeviceTrainBatchSize * config.contextLength * config.gradientAccumulationSteps }
 
-    /// Trains until `max_steps`, a divergence, or until `onEvent` answers `.stop`.
+    /// Trains until `max_steps`, a divergence, or until `onEvent` answers `.stop`, with
+    /// subnormal floats flushed to zero (`SubnormalFlush`).
     public func train(_ onEvent: (TrainingEvent) -> TrainingControl) throws(TrainingError) -> TrainingOutcome {
+        try SubnormalFlush.run(ProcessInfo.processInfo.environment["REWARM_KEEP_SUBNORMALS"] != "1") {
+            () throws(TrainingError) -> TrainingOutcome in try trainSteps(onEvent)
+        }
+    }
+
+    private func trainSteps(_ onEvent: (TrainingEvent) -> TrainingControl) throws(TrainingError) -> TrainingOutcome {
         BLAS.setThreads(config.threads)
         let B = config.perDeviceTrainBatchSize, T = config.contextLength, accum = config.gradientAccumulationSteps
         var inputs = [Int32](repeating: 0, count: B * T)

@@ -53,19 +53,25 @@ enum SweepCharts {
 
     static func stagesName(_ kind: LossKind) -> String { "stages-\(kind.rawValue)" }
 
+    /// Sweeps of at most this many conditions draw every condition beside the staged ones.
+    static let stagesChartAllConditions = 6
+
     /// The staged conditions (`stages`, `recipe`), one line each with its stage boundaries
-    /// marked; nil when the sweep has none.
+    /// marked, and in a sweep of at most `stagesChartAllConditions` conditions the others too (a
+    /// study of a few recipes reads on one chart); nil when the sweep has no staged condition.
     static func stages(
         sweep: String, conditions: [ReportCondition], kind: LossKind, baseLoss: Double?, unit: LossUnit
     ) -> ReportChart? {
         let staged = conditions.filter { !StageMarks.boundarySteps($0.config).isEmpty }
         guard !staged.isEmpty else { return nil }
+        let drawn = conditions.count <= stagesChartAllConditions ? conditions : staged
         let label = { (c: ReportCondition) in "#\(c.index) \(c.label)" }
+        let runs = drawn.count > staged.count ? "the runs" : "the staged runs"
         return ChartBuilders.lossChart(
             name: stagesName(kind),
-            title: "\(sweep): \(kind.rawValue) loss of the staged runs, stage boundaries dotted; median and range over seeds",
+            title: "\(sweep): \(kind.rawValue) loss of \(runs), stage boundaries dotted; median and range over seeds",
             kind: kind,
-            lines: staged.map { ChartBuilders.Line(label: label($0), band: SeedBand(trials: $0.trials, metric: kind.value)) },
+            lines: drawn.map { ChartBuilders.Line(label: label($0), band: SeedBand(trials: $0.trials, metric: kind.value)) },
             references: kind == .upstream ? baseLoss.map { [("base model, final", $0)] } ?? [] : [], unit: unit,
             stageMarks: staged.flatMap { StageMarks.marks(config: $0.config, trials: $0.trials, label: label($0)) })
     }

@@ -52,7 +52,18 @@ struct StageMarksTests {
         let chart = try #require(report.charts.first { $0.name == "stages-downstream" })
         #expect(chart.script.contains("set arrow from 640, graph 0 to 640, graph 1 nohead dt 3"))
         #expect(chart.script.contains("set label \"#1 two-stage: stage 2\" at 640, graph 0.97"))
-        #expect(chart.data.contains("two-stage") && !chart.data.contains("full"), "only the staged runs are drawn")
+        #expect(chart.data.contains("two-stage") && chart.data.contains("full"), "a small sweep draws every run")
+        // in a sweep of more than 6 conditions, only the staged runs
+        let many = (1...7).map { i -> TrialSeries in
+            var c = plain
+            c["learning_rate"] = .double(Double(i) * 1e-3)
+            return Self.trial("lr\(i)", c, steps: 20)
+        }
+        let large = SweepReport(data: SweepData(name: "large", specText: "name: large\n",
+                                                trials: [Self.trial("two-stage", recipe, steps: 20)] + many,
+                                                baseMetrics: [], baseConfig: [:]), findings: [])
+        let staged = try #require(large.charts.first { $0.name == "stages-downstream" })
+        #expect(staged.data.contains("two-stage") && !staged.data.contains("lr1"))
         #expect(report.charts.contains { $0.name == "stages-upstream" })
         // labels of boundaries at one x are joined, and later boundaries step down
         let lines = StageMarks.settings([("a: stage 2", 10), ("b: stage 2", 10), ("c: stage 2", 20)], divisor: 1)
