@@ -18,20 +18,14 @@ set key below
 set offsets graph 0, graph 0, graph 0.05, graph 0.05
 set autoscale xfix
 set logscale y
-set terminal pngcairo noenhanced size 960,520 font "sans,10" background rgb "white"
+set terminal pngcairo noenhanced size 960,500 font "sans,10" background rgb "white"
 set output "F10-upstream.png"
 plot "F10-upstream.dat" index 0 using ($1/1000):3:4 with filledcurves lc 1 dt 1 fs transparent solid 0.15 noborder notitle, \
      "" index 0 using ($1/1000):2 with linespoints lc 1 dt 1 lw 2 pt 7 ps 0.5 title "#1 cosine", \
      "" index 1 using ($1/1000):3:4 with filledcurves lc 2 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 1 using ($1/1000):2 with linespoints lc 2 dt 1 lw 2 pt 7 ps 0.5 title "#2 wsd-2.5pct", \
-     "" index 2 using ($1/1000):3:4 with filledcurves lc 3 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 2 using ($1/1000):2 with linespoints lc 3 dt 1 lw 2 pt 7 ps 0.5 title "#3 wsd-10pct", \
-     "" index 3 using ($1/1000):3:4 with filledcurves lc 4 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 3 using ($1/1000):2 with linespoints lc 4 dt 1 lw 2 pt 7 ps 0.5 title "#4 wsd-20pct", \
-     "" index 4 using ($1/1000):3:4 with filledcurves lc 5 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 4 using ($1/1000):2 with linespoints lc 5 dt 1 lw 2 pt 7 ps 0.5 title "#5 infinite", \
+     "" index 1 using ($1/1000):2 with linespoints lc 2 dt 1 lw 2 pt 7 ps 0.5 title "#5 infinite", \
      1.8624824318685569 with lines lc rgb "black" dt 2 lw 1.5 title "base model, final 1.862"
-set terminal svg noenhanced size 960,520 dynamic font "sans,10" background rgb "white"
+set terminal svg noenhanced size 960,500 dynamic font "sans,10" background rgb "white"
 set output "F10-upstream.svg"
 replot
 unset output
