@@ -27,32 +27,32 @@ plot "F11-upstream.dat" index 0 using ($1/1000):3:4 with filledcurves lc 1 dt 1 
      "" index 2 using ($1/1000):3:4 with filledcurves lc 3 dt 1 fs transparent solid 0.15 noborder notitle, \
      "" index 2 using ($1/1000):2 with linespoints lc 3 dt 1 lw 2 pt 7 ps 0.5 title "#3 full-2x", \
      "" index 3 using ($1/1000):3:4 with filledcurves lc 4 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 3 using ($1/1000):2 with linespoints lc 4 dt 1 lw 2 pt 7 ps 0.5 title "#14 lora-r16-4x", \
+     "" index 3 using ($1/1000):2 with linespoints lc 4 dt 1 lw 2 pt 7 ps 0.5 title "#16 lora-r16-4x", \
      "" index 4 using ($1/1000):3:4 with filledcurves lc 5 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 4 using ($1/1000):2 with linespoints lc 5 dt 1 lw 2 pt 7 ps 0.5 title "#15 lora-r4-1x-mts", \
+     "" index 4 using ($1/1000):2 with linespoints lc 5 dt 1 lw 2 pt 7 ps 0.5 title "#17 lora-r4-1x-mts", \
      "" index 5 using ($1/1000):3:4 with filledcurves lc 6 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 5 using ($1/1000):2 with linespoints lc 6 dt 1 lw 2 pt 7 ps 0.5 title "#16 lora-r4-2x-mts", \
+     "" index 5 using ($1/1000):2 with linespoints lc 6 dt 1 lw 2 pt 7 ps 0.5 title "#18 lora-r4-2x-mts", \
      "" index 6 using ($1/1000):3:4 with filledcurves lc 7 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 6 using ($1/1000):2 with linespoints lc 7 dt 1 lw 2 pt 7 ps 0.5 title "#17 lora-r4-4x-mts", \
+     "" index 6 using ($1/1000):2 with linespoints lc 7 dt 1 lw 2 pt 7 ps 0.5 title "#19 lora-r4-4x-mts", \
      "" index 7 using ($1/1000):3:4 with filledcurves lc 8 dt 1 fs transparent solid 0.15 noborder notitle, \
-     "" index 7 using ($1/1000):2 with linespoints lc 8 dt 1 lw 2 pt 7 ps 0.5 title "#18 lora-r4-8x-mts", \
+     "" index 7 using ($1/1000):2 with linespoints lc 8 dt 1 lw 2 pt 7 ps 0.5 title "#20 lora-r4-8x-mts", \
      "" index 8 using ($1/1000):3:4 with filledcurves lc 1 dt 2 fs transparent solid 0.15 noborder notitle, \
-     "" index 8 using ($1/1000):2 with linespoints lc 1 dt 2 lw 2 pt 7 ps 0.5 title "#19 lora-r16-1x-mts", \
+     "" index 8 using ($1/1000):2 with linespoints lc 1 dt 2 lw 2 pt 7 ps 0.5 title "#21 lora-r16-1x-mts", \
      "" index 9 using ($1/1000):3:4 with filledcurves lc 2 dt 2 fs transparent solid 0.15 noborder notitle, \
-     "" index 9 using ($1/1000):2 with linespoints lc 2 dt 2 lw 2 pt 7 ps 0.5 title "#20 lora-r16-2x-mts", \
+     "" index 9 using ($1/1000):2 with linespoints lc 2 dt 2 lw 2 pt 7 ps 0.5 title "#22 lora-r16-2x-mts", \
      "" index 10 using ($1/1000):3:4 with filledcurves lc 3 dt 2 fs transparent solid 0.15 noborder notitle, \
-     "" index 10 using ($1/1000):2 with linespoints lc 3 dt 2 lw 2 pt 7 ps 0.5 title "#21 lora-r16-4x-mts", \
+     "" index 10 using ($1/1000):2 with linespoints lc 3 dt 2 lw 2 pt 7 ps 0.5 title "#23 lora-r16-4x-mts", \
      "" index 11 using ($1/1000):3:4 with filledcurves lc 4 dt 2 fs transparent solid 0.15 noborder notitle, \
-     "" index 11 using ($1/1000):2 with linespoints lc 4 dt 2 lw 2 pt 7 ps 0.5 title "#22 lora-r16-8x-mts", \
+     "" index 11 using ($1/1000):2 with linespoints lc 4 dt 2 lw 2 pt 7 ps 0.5 title "#24 lora-r16-8x-mts", \
      "" index 12 using ($1/1000):3:4 with filledcurves lc 5 dt 2 fs transparent solid 0.15 noborder notitle, \
-     "" index 12 using ($1/1000):2 with linespoints lc 5 dt 2 lw 2 pt 7 ps 0.5 title "#23 lora-r64-1x-mts", \
+     "" index 12 using ($1/1000):2 with linespoints lc 5 dt 2 lw 2 pt 7 ps 0.5 title "#25 lora-r64-1x-mts", \
      "" index 13 using ($1/1000):3:4 with filledcurves lc 6 dt 2 fs transparent solid 0.15 noborder notitle, \
-     "" index 13 using ($1/1000):2 with linespoints lc 6 dt 2 lw 2 pt 7 ps 0.5 title "#24 lora-r64-2x-mts", \
+     "" index 13 using ($1/1000):2 with linespoints lc 6 dt 2 lw 2 pt 7 ps 0.5 title "#26 lora-r64-2x-mts", \
      "" index 14 using ($1/1000):3:4 with filledcurves lc 7 dt 2 fs transparent solid 0.15 noborder notitle, \
-     "" index 14 using ($1/1000):2 with linespoints lc 7 dt 2 lw 2 pt 7 ps 0.5 title "#25 lora-r64-4x-mts", \
+     "" index 14 using ($1/1000):2 with linespoints lc 7 dt 2 lw 2 pt 7 ps 0.5 title "#27 lora-r64-4x-mts", \
      "" index 15 using ($1/1000):3:4 with filledcurves lc 8 dt 2 fs transparent solid 0.15 noborder notitle, \
-     "" index 15 using ($1/1000):2 with linespoints lc 8 dt 2 lw 2 pt 7 ps 0.5 title "#26 lora-r64-8x-mts", \
-     1.864493653178215 with lines lc rgb "black" dt 2 lw 1.5 title "base model, final 1.864"
+     "" index 15 using ($1/1000):2 with linespoints lc 8 dt 2 lw 2 pt 7 ps 0.5 title "#28 lora-r64-8x-mts", \
+     1.8624824318685569 with lines lc rgb "black" dt 2 lw 1.5 title "base model, final 1.862"
 set terminal svg noenhanced size 960,600 dynamic font "sans,10" background rgb "white"
 set output "F11-upstream.svg"
 replot
