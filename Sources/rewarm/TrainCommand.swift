@@ -25,11 +25,10 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let given: RunConfig
-        let resolved: ResolvedRun
+        let resolved: ResolvedRun?  // nil for a staged run: each stage resolves when it starts
         do {
             given = try RunConfig.load(yamlFile: URL(fileURLWithPath: config), overrides: overrides)
-            // a staged run resolves each stage when it starts; its first is checked here
-            resolved = try ResolvedRun(given.stageConfigs.first ?? given)
+            resolved = given.isStaged ? nil : try ResolvedRun(given)
         } catch let e as ConfigError {
             Console.error(e.description)
             throw ExitCode(2)
@@ -38,15 +37,16 @@ struct TrainCommand: ParsableCommand {
             throw ExitCode(2)
         }
         if printConfig {
-            // a staged run's own keys (each stage resolves when it starts)
-            print(given.isStaged ? given.yaml() : resolved.config.yaml(), terminator: "")
+            print((resolved?.config ?? given).yaml(), terminator: "")
             return
         }
         let trainer: any RunTraining
         do {
-            trainer = try given.isStaged
-                ? given.training(resume: resume, onTokenization: TrainCommand.show)
-                : Trainer(resolved, resume: resume, onTokenization: TrainCommand.show)
+            if let resolved {
+                trainer = try Trainer(resolved, resume: resume, onTokenization: TrainCommand.show)
+            } else {
+                trainer = try given.training(resume: resume, onTokenization: TrainCommand.show)
+            }
         } catch {
             Console.error(error.description)
             throw ExitCode(2)
@@ -65,7 +65,7 @@ struct TrainCommand: ParsableCommand {
         }
         switch outcome {
         case .completed:
-            Swift.print("done: \(given.isStaged ? given.outputDir : resolved.runDirectory.path)")
+            Swift.print("done: \(resolved?.runDirectory.path ?? given.outputDir)")
         case .stopped(let step):
             Swift.print("stopped at step \(step); continue with: rewarm train --config \(config) --resume")
             throw ExitCode(130)

@@ -39,6 +39,16 @@ struct StagedTrainingTests {
         }
     }
 
+    /// A base and the uninterrupted two-stage run from it (in `whole`), with the folder for the
+    /// interrupted one (`parts`, not started).
+    func wholeRun(_ label: String) throws -> (base: URL, whole: URL, parts: URL) {
+        let folder = temporaryFolder(label)
+        let baseDir = try base(folder)
+        let whole = folder.appendingPathComponent("whole"), parts = folder.appendingPathComponent("parts")
+        try trainStaged(twoStages(baseDir, whole))
+        return (baseDir, whole, parts)
+    }
+
     /// The merged weights of the final checkpoint of the run (or stage) folder `dir`.
     func finalWeights(_ dir: URL) throws -> LlamaModel {
         let model = try ResolvedRun.checkpoint(dir.path, workingDirectory: dir).loadModel()
@@ -85,10 +95,7 @@ struct StagedTrainingTests {
 
     @Test("a staged run stopped inside each stage resumes to the uninterrupted run's metrics and weights")
     func resumeInEachStage() throws {
-        let folder = temporaryFolder("staged-resume")
-        let baseDir = try base(folder)
-        let whole = folder.appendingPathComponent("whole"), parts = folder.appendingPathComponent("parts")
-        try trainStaged(twoStages(baseDir, whole))
+        let (baseDir, whole, parts) = try wholeRun("staged-resume")
         #expect(try trainStaged(twoStages(baseDir, parts), stopAt: 7) == .stopped(step: 7))
         #expect(!FileManager.default.fileExists(atPath: parts.appendingPathComponent("stage-2").path))
         // at the boundary: stage 1's final checkpoint is saved, its final evaluation not yet
@@ -106,10 +113,7 @@ struct StagedTrainingTests {
 
     @Test("a stage killed while writing its final evaluation resumes, evaluates, and goes on to the next stage")
     func tornFinalEvaluation() throws {
-        let folder = temporaryFolder("staged-torn")
-        let baseDir = try base(folder)
-        let whole = folder.appendingPathComponent("whole"), parts = folder.appendingPathComponent("parts")
-        try trainStaged(twoStages(baseDir, whole))
+        let (baseDir, whole, parts) = try wholeRun("staged-torn")
         #expect(try trainStaged(twoStages(baseDir, parts), stopAt: 12) == .stopped(step: 12))
         // as if killed during stage 1's last evaluation: its line torn, stage 2 not started
         let stageOne = parts.appendingPathComponent("stage-1/metrics.jsonl")
