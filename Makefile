@@ -28,7 +28,7 @@ run-real: build model
 reproduce-real: build model
 	scripts/reproduce real-model
 
-# The reproduction study (notebooks-md/protocol.md): both studies, reports and notebooks.
+# The reproduction (notebooks-md/protocol.md): every study of scripts/reproduce, their reports, the notebooks.
 reproduce: build
 	scripts/reproduce
 

@@ -1,7 +1,7 @@
 /// One of N disjoint parts of a corpus, named by a `[k/N]` suffix on a corpus spec:
 /// `fortunes-en[1/2]` and `fortunes-en[2/2]` split English fortunes into two halves that share
 /// no document, so a base pre-trained on one half can continue on text it never saw (the
-/// same-data continuation of Gupta et al. 2023, sec. 4.4; findings.md F6).
+/// same-data continuation of Gupta et al. 2023, sec. 4.4; docs/findings.md F6).
 ///
 /// Assignment: the documents (in source order) are cut into consecutive blocks of N; block j
 /// gives one document to each part, by a permutation drawn from a `CounterRNG` keyed by a fixed

@@ -1,5 +1,5 @@
 /// (V) how many bytes of text each token id stands for: the denominator of bits per byte,
-/// bpb = (sum of token losses in nats) / (bytes of text) / ln 2 (findings.md, "Vocabulary").
+/// bpb = (sum of token losses in nats) / (bytes of text) / ln 2 (docs/findings.md, "Vocabulary").
 ///
 /// A token counts the UTF-8 bytes `TextTokenizer.decodeUTF8` gives for it, except the
 /// document-end token (a BPE's EOS, which `encodeDocument` appends to every document), which

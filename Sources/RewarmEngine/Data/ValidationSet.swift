@@ -15,7 +15,7 @@
 ///
 /// Bits per byte: `targetByteCount` is the bytes of text the set's predicted tokens stand for
 /// (`TokenByteLengths`), so bpb = (sum of target-token losses in nats) / targetByteCount / ln 2
-/// (findings.md, "Vocabulary"); for byte tokens targetByteCount = tokenCount.
+/// (docs/findings.md, "Vocabulary"); for byte tokens targetByteCount = tokenCount.
 public struct ValidationSet: Sendable {
     /// T: predicted tokens per block (`cutoff_len`).
     public let contextLength: Int

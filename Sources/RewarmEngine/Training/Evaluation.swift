@@ -23,7 +23,7 @@ extension LlamaModel {
 
     /// The mean loss (nats per token) of `validationLoss` and the same losses in bits per byte:
     /// bpb = (sum of the set's target-token losses in nats) / `set.targetByteCount` / ln 2
-    /// (findings.md, "Vocabulary"). For byte tokens (targetByteCount = tokenCount) bpb = loss / ln 2.
+    /// (docs/findings.md, "Vocabulary"). For byte tokens (targetByteCount = tokenCount) bpb = loss / ln 2.
     public func validationMetrics(on set: ValidationSet, batchSize: Int) -> (loss: Double, bitsPerByte: Double) {
         let loss = validationLoss(on: set, batchSize: batchSize)
         let nats = loss * Double(set.tokenCount)

@@ -1,7 +1,7 @@
 /// One line of a run's `metrics.jsonl`: an evaluation of the model after `step` optimizer steps.
 /// Losses are mean next-token cross-entropy in nats on the fixed validation blocks; bits per
 /// byte are the same losses per byte of text the predicted tokens stand for,
-/// bpb = (sum of token losses in nats) / (bytes of text) / ln 2 (findings.md, "Vocabulary";
+/// bpb = (sum of token losses in nats) / (bytes of text) / ln 2 (docs/findings.md, "Vocabulary";
 /// `ValidationSet.targetByteCount`, `TokenByteLengths`), comparable across tokenizers.
 ///
 /// `Field` declares its columns once: the JSON keys of the file, the columns of the store's

@@ -38,7 +38,7 @@ public struct FindingPoint: Codable, Sendable, Equatable {
 
 /// The verdict of one finding on one sweep.
 public struct FindingResult: Codable, Sendable, Equatable {
-    /// "F1" ... "F16".
+    /// "F1" ... "F18".
     public var id: String
     public var title: String
     public var verdict: Verdict

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The verdicts of the findings of `../shared/findings.md` on one sweep.
+/// The verdicts of the findings of `docs/findings.md` on one sweep.
 ///
 /// Conventions every rule shares (each finding's file says which conditions it compares), by
 /// rules v2 (docs/findings.md, "Rules v2"; `Statistics/` holds the intervals and the verdict):

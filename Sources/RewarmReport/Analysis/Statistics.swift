@@ -1,6 +1,6 @@
 import Foundation
 
-/// The descriptive statistics the finding verdicts use (`../shared/findings.md`, "Vocabulary").
+/// The descriptive statistics the finding verdicts use (`docs/findings.md`, "Vocabulary").
 /// Pure functions of arrays of numbers; every function that needs more data than it got returns nil.
 public enum Statistics {
     /// The middle value of `values` (the mean of the two middle ones when the count is even);

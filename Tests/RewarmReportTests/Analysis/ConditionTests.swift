@@ -77,7 +77,7 @@ struct ConditionTests {
         #expect(ids == ["F2", "F3", "F13"])
     }
 
-    @Test("a sweep with every kind of trial lists its findings in F1...F16 order")
+    @Test("a sweep with every kind of rewarming trial lists the findings it can test in numeric order")
     func order() throws {
         var fixture = MaxLRAndConstantFindingTests.constantSweep()
         fixture.add(["learning_rate": 3e-3, "warmup_ratio": 0.0], curve: .rewarm())

@@ -80,7 +80,7 @@ struct MaxLRAndConstantFindingTests {
         #expect(r.verdict == .reproduced, "\(r.dump)")
     }
 
-    /// The rewarmed runs of findings.md's calibration table (jitter 0.01) and a constant-LR run
+    /// The rewarmed runs of docs/findings.md's calibration table (jitter 0.01) and a constant-LR run
     /// (jitter 0.02, so its paired differences have an SD of 0.01).
     static func constantSweep(constantThird: Double = 1.87, constantEnd: Double = 1.86, seeds: [Int] = [1, 2, 3],
                               constant: [String: ConfigValue] = ["rewarm": false]) -> SweepFixture {

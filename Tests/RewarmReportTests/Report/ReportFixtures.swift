@@ -100,22 +100,26 @@ enum ReportFixtures {
                          baseConfig: ["dataset": "synthetic:a", "max_steps": 40])
     }
 
-    /// Two verdicts as the findings code would give them (hand-made: the report only renders them).
+    /// Two verdicts in the form the findings code gives them (rules v2; hand-made: the report
+    /// only renders them), with a check of each outcome: holds, straddles, trivially true.
     static let findings = [
         FindingResult(
             id: "F3", title: "Max LR trades learning for forgetting", verdict: .reproduced,
-            checks: [FindingCheck("rho(maxLR, Ldown(T)) = -1.00 (needs -1)", passed: true),
-                     FindingCheck("rho(maxLR, Lup(T)) = +1.00 (needs +1)", passed: true),
-                     FindingCheck("adjacent pair beyond noise: lr=0.0015 vs lr=0.003, ΔLup 0.300 > noise 0.040", passed: true)],
-            points: [FindingPoint(label: "lr=0.0015", seeds: 3, values: ["Lup(T)": 2.6, "Ldown(T)": 2.8, "noise Lup(T)": 0.04]),
-                     FindingPoint(label: "lr=0.003", seeds: 2, values: ["Lup(T)": 2.895, "Ldown(T)": 2.495])],
-            statistics: ["rho_lr_ldown": -1, "rho_lr_lup": 1, "noise_lup": 0.04],
+            checks: [FindingCheck("Ldown(T) falls with the max LR (medians lr=0.0015 2.800 > lr=0.003 2.495, in order): holds "
+                                  + "[lr=0.003 - lr=0.0015 = -0.305 [95% CI -0.450, -0.160] < 0: holds]", passed: true),
+                     FindingCheck("Lup(T) rises with the max LR (medians lr=0.0015 2.600 < lr=0.003 2.895, in order): holds "
+                                  + "[lr=0.003 - lr=0.0015 = 0.295 [95% CI 0.180, 0.410] > 0: holds]", passed: true)],
+            points: [FindingPoint(label: "lr=0.0015", seeds: 3, values: ["Lup(T)": 2.6, "Ldown(T)": 2.8, "sd Lup(T)": 0.04]),
+                     FindingPoint(label: "lr=0.003", seeds: 3, values: ["Lup(T)": 2.895, "Ldown(T)": 2.495, "sd Lup(T)": 0.05])],
+            statistics: ["ldown_difference": -0.305, "lup_difference": 0.295],
             hasEnoughSeeds: true),
         FindingResult(
             id: "F4", title: "No rewarm: least forgetting, early win, late loss", verdict: .inconclusive,
-            checks: [FindingCheck("Lup_const(T) = 2.300 < every rewarmed Lup(T) (min 2.600)", passed: true),
-                     FindingCheck("Ldown_const(0.34T) <= best rewarmed + noise: no evaluation at 0.34T", passed: nil),
-                     FindingCheck("Ldown_const(T) = 3.200 > worst rewarmed 2.800 + noise 0.040", passed: true)],
+            checks: [FindingCheck("Lup(T) constant - lowest rewarmed = -0.300 [95% CI -0.380, -0.220] < 0: holds", passed: true),
+                     FindingCheck("Ldown(0.34T) constant - best rewarmed: cannot be judged (no evaluation at 0.34T)", passed: nil),
+                     FindingCheck("Ldown(T) constant - worst rewarmed = 0.400 [95% CI 0.310, 0.490] > 0: holds", passed: true),
+                     FindingCheck("Ldown falls from Ldown(0) 14.500 > ln 256 = 5.545: trivially true, not counted",
+                                  passed: nil, counted: false)],
             points: [], statistics: [:], hasEnoughSeeds: true,
             notes: ["The sweep evaluates every 10 steps; 0.34T fell between evaluations."]),
     ]

@@ -103,6 +103,20 @@ struct IntervalEstimateTests {
         #expect(other.lower >= 1.56 && other.upper <= 1.70)
     }
 
+    @Test("the percentile bootstrap of a mean matches the exact bootstrap distribution worked out by hand")
+    func bootstrapMatchesExactDistribution() throws {
+        // Resampling [0, 0, 0, 1] with replacement, the resample's mean is k / 4 with k ~ Binomial(4, 1/4):
+        // P(k <= 0) = 0.316, P(k <= 1) = 0.738, P(k <= 2) = 0.949, P(k <= 3) = 0.996. So the 2.5% quantile
+        // is 0 and the 97.5% quantile is 3/4 (not the data's maximum 1); with 2,000 resamples the
+        // empirical CDF at k = 2 has an SD of 0.005, five SDs from 0.975, whatever the seed.
+        for seed: UInt64 in [1, 2, 3] {
+            let ci = try Bootstrap.percentileInterval([0, 0, 0, 1], confidence: 0.95, resamples: 2000, seed: seed) {
+                Statistics.mean($0)
+            }
+            #expect(ci.estimate == 0.25 && ci.lower == 0 && ci.upper == 0.75, "seed \(seed): \(ci)")
+        }
+    }
+
     @Test("the bootstrap quantile interpolates between order statistics like numpy's default")
     func bootstrapQuantile() {
         // numpy.quantile([1, 2, 3, 4], [0.025, 0.975]) = [1.075, 3.925]
